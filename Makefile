@@ -1,0 +1,59 @@
+# Kith — the two commands of the README, and the developer's others.
+#   make run    install, then (for now) measure the bundled example maps
+#   make test   the whole suite: lint, types, tests (SQLite; PostgreSQL too when KITH_TEST_DATABASE_URL is set)
+#   make bench  benchmarks, figures into docs/benchmarks.md
+#   make lint   ruff and mypy only
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Debian packages the tests and the PDF/browser features need; installed when we are root.
+APT_PACKAGES := python3-venv chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
+
+.PHONY: run test bench lint install sysdeps python-check
+
+python-check:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "Kith needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "Python's venv module is missing. Run: sudo apt-get install python3-venv"; exit 1; fi; }
+
+$(STAMP): pyproject.toml | python-check
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[web,parquet,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# System packages: installed with apt-get when running as root on Debian/Ubuntu,
+# otherwise the exact command is printed. The app starts without them; some tests need them.
+sysdeps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Some tests need system packages. Run: sudo apt-get install -y$$missing"; fi; \
+	fi
+
+run: install
+	@echo "Kith: measures of the bundled example maps (kith/examples/egor):"
+	$(BIN)/kith measures kith/examples/egor --by relationship --by gender
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install sysdeps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2
+
+bench: install
+	$(BIN)/python benchmarks/bench_measures.py --write-docs
