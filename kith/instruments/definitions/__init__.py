@@ -1,0 +1,1 @@
+"""Built-in instrument definitions (one JSON file per instrument); a package so they ship."""
