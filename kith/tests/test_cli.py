@@ -46,9 +46,23 @@ def test_measures_on_egor32_matches_egor(shared_data: Path) -> None:
         assert math.isclose(float(mine["constraint"]), float(row["constraint"]), abs_tol=1e-9)
         assert math.isclose(float(mine["ei_country"]), float(row["comp_ei"]), abs_tol=1e-9)
     header = next(csv.reader(io.StringIO(result.stdout)))
-    for column in ("ego_id", "size", "ties", "density", "mean_degree", "isolates", "components",
-                   "effective_size", "efficiency", "constraint", "blau_country", "iqv_country",
-                   "entropy_country", "ei_country", "share_country_Germany"):
+    for column in (
+        "ego_id",
+        "size",
+        "ties",
+        "density",
+        "mean_degree",
+        "isolates",
+        "components",
+        "effective_size",
+        "efficiency",
+        "constraint",
+        "blau_country",
+        "iqv_country",
+        "entropy_country",
+        "ei_country",
+        "share_country_Germany",
+    ):
         assert column in header
 
 

@@ -1,0 +1,1 @@
+"""Small fictional example data sets bundled with Kith (no real people)."""
