@@ -1,6 +1,7 @@
 # Kith — the two commands of the README, and the developer's others.
-#   make run    install, then (for now) measure the bundled example maps
-#   make test   the whole suite: lint, types, tests (SQLite; PostgreSQL too when KITH_TEST_DATABASE_URL is set)
+#   make run    install, load the demo, serve on http://127.0.0.1:8000 (prints the demo logins)
+#   make test   the whole suite: lint, types, tests on SQLite, then the web apps' tests on
+#               PostgreSQL when KITH_TEST_DATABASE_URL is set (.ci/run starts a server and sets it)
 #   make bench  benchmarks, figures into docs/benchmarks.md
 #   make lint   ruff and mypy only
 
@@ -41,19 +42,28 @@ sysdeps:
 	fi
 
 run: install
-	@echo "Kith: measures of the bundled example maps (kith/examples/egor):"
-	$(BIN)/kith measures kith/examples/egor --by relationship --by gender
+	$(BIN)/kith demo
+	$(BIN)/kith serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Test folders of the Django apps: the ones run a second time on PostgreSQL.
+WEB_TESTS = $(filter-out kith/network/tests kith/formats/tests kith/instruments/tests kith/tests,$(wildcard kith/*/tests))
+
 test: install sysdeps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
+	@if [ -n "$$KITH_TEST_DATABASE_URL" ]; then \
+	  echo "Web app tests again on PostgreSQL:"; \
+	  DATABASE_URL="$$KITH_TEST_DATABASE_URL" $(BIN)/pytest -n 2 $(WEB_TESTS); \
+	elif [ "$$KITH_REQUIRE_ALL" = 1 ]; then \
+	  echo "KITH_REQUIRE_ALL=1 but KITH_TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped."; exit 1; \
+	else echo "PostgreSQL run skipped: set KITH_TEST_DATABASE_URL=postgres://user:pass@host/db to include it."; fi
 
 bench: install
 	$(BIN)/python benchmarks/bench_measures.py --write-docs

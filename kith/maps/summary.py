@@ -1,0 +1,201 @@
+"""What a map says, in plain language, and the optional parts of the core (drawing, measures,
+typology, change) looked up at run time so the pages still work while those are being built."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from kith.network import Kind, Network, Relationship
+
+log = logging.getLogger(__name__)
+
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "person": ("person", "people"),
+    "group": ("group", "groups"),
+    "place": ("place", "places"),
+    "activity": ("activity", "activities"),
+    "pet": ("pet", "pets"),
+    "service": ("service", "services"),
+    "online": ("online space", "online spaces"),
+    "thing": ("thing", "things"),
+}
+
+#: Measures shown on the map page, with plain-language names and how to show the value.
+MEASURE_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("size", "Members on the map", "count"),
+    ("people", "People", "count"),
+    ("places_activities", "Places and activities", "count"),
+    ("weekly_contact", "In contact every week or more", "count"),
+    ("support_any", "Give the person some support", "count"),
+    ("professionals_share", "Share of people who are professionals", "share"),
+    ("reciprocal_support_share", "Support that goes both ways", "share"),
+    ("ties", "Links between members", "count"),
+    ("density", "How many members know each other (density)", "share"),
+    ("components", "Separate clusters", "count"),
+    ("isolates", "Members linked to no one else", "count"),
+    ("effective_size", "Effective size (non-overlapping contacts)", "number"),
+    ("wish_more", "Would like more contact with", "count"),
+    ("wish_reconnect", "Would like to reconnect with", "count"),
+)
+
+
+def optional(module: str, name: str) -> Callable[..., Any] | None:
+    """``module.name`` if that part of the core exists yet, else ``None``."""
+    try:
+        found = getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+    return found if callable(found) else None
+
+
+def call_optional(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call an optional core function; a failure is logged (no personal data) and gives None."""
+    function = optional(module, name)
+    if function is None:
+        return None
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # the page must render even if an optional part fails
+        log.warning("%s.%s failed: %s", module, name, type(error).__name__)
+        return None
+
+
+def _count(n: int, kind: str) -> str:
+    one, many = KIND_WORDS.get(kind, (kind, kind + "s"))
+    return f"{n} {one if n == 1 else many}"
+
+
+def join_words(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def plain_summary(net: Network) -> list[str]:
+    """Sentences like "8 people, 3 of them professionals; 2 places; 1 activity."."""
+    if not net.members:
+        return ["Nobody is on this map yet."]
+    kinds = Counter(m.kind.value for m in net.members)
+    parts: list[str] = []
+    people = kinds.pop(Kind.PERSON.value, 0)
+    if people:
+        professionals = sum(1 for m in net.members if m.is_professional)
+        text = _count(people, "person")
+        if professionals:
+            text += f", {professionals} of them {'a professional' if professionals == 1 else 'professionals'}"
+        parts.append(text)
+    for kind in KIND_WORDS:
+        if kinds.get(kind):
+            parts.append(_count(kinds[kind], kind))
+    sentences = ["; ".join(parts) + "."]
+    support = Counter(
+        m.relationship.value
+        for m in net.members
+        if m.support_received and m.relationship is not None
+    )
+    if support:
+        top = support.most_common(1)[0][0]
+        names = {
+            Relationship.FAMILY.value: "family",
+            Relationship.PARTNER.value: "a partner",
+            Relationship.FRIEND.value: "friends",
+            Relationship.NEIGHBOUR.value: "neighbours",
+            Relationship.COLLEAGUE.value: "colleagues",
+            Relationship.PEER.value: "peers",
+            Relationship.PROFESSIONAL.value: "professionals",
+            Relationship.OTHER.value: "other people",
+        }
+        sentences.append(f"Most support comes from {names.get(top, top)}.")
+    circles = Counter(m.circle for m in net.members if m.circle)
+    if circles.get(1):
+        sentences.append(f"{circles[1]} in the closest circle.")
+    wishes = [
+        m.label or m.key
+        for m in net.members
+        if m.wish is not None and m.wish.value in ("more", "reconnect")
+    ]
+    if wishes:
+        sentences.append(f"Would like more contact with {join_words(wishes)}.")
+    return sentences
+
+
+def show_value(value: Any, how: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if how == "share":
+        return f"{round(float(value) * 100)}%"
+    if how == "number":
+        return f"{float(value):.1f}"
+    return str(int(value))
+
+
+def measures_panel(net: Network) -> dict[str, Any]:
+    """Plain sentences, typology and the main measures (those parts that exist yet)."""
+    panel: dict[str, Any] = {"sentences": plain_summary(net), "typology": None, "rows": []}
+    typology = call_optional("kith.network.typology", "classify", net)
+    if typology is not None:
+        panel["typology"] = typology
+    row = call_optional("kith.network.measures", "measure_row", net)
+    if isinstance(row, dict):
+        panel["row"] = row
+        panel["rows"] = [
+            {"name": name, "label": label, "value": show_value(row.get(name), how)}
+            for name, label, how in MEASURE_LABELS
+            if name in row
+        ]
+    return panel
+
+
+def drawing_svg(net: Network, **options: Any) -> str | None:
+    """The SVG drawing of the map (``options`` as for :func:`kith.network.drawing.draw_svg`),
+    or None while :mod:`kith.network.drawing` is unavailable."""
+    svg = call_optional("kith.network.drawing", "draw_svg", net, **options)
+    return svg if isinstance(svg, str) else None
+
+
+def all_measure_changes(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[dict[str, str]]:
+    """Every column of the two measure rows: before, after and the difference."""
+    if not before or not after:
+        return []
+    rows = []
+    for name, value in after.items():
+        if name in ("ego_id",):
+            continue
+        old = before.get(name)
+        if isinstance(value, int | float) and isinstance(old, int | float):
+            diff = float(value) - float(old)
+            delta = "—" if math.isnan(diff) else (f"{diff:+.3g}" if diff else "0")
+            rows.append(
+                {"name": name, "before": f"{old:.3g}", "after": f"{value:.3g}", "change": delta}
+            )
+        else:
+            rows.append(
+                {
+                    "name": name,
+                    "before": str(old),
+                    "after": str(value),
+                    "change": "" if old == value else "changed",
+                }
+            )
+    return rows
+
+
+def simple_change(before: Network, after: Network) -> dict[str, list[dict[str, Any]]]:
+    """Gained, lost and moved members by key (used when :mod:`kith.network.change` is absent)."""
+    old = {m.key: m for m in before.members}
+    new = {m.key: m for m in after.members}
+    gained = [{"label": new[k].label or k, "circle": new[k].circle} for k in new if k not in old]
+    lost = [{"label": old[k].label or k, "circle": old[k].circle} for k in old if k not in new]
+    moved = [
+        {"label": new[k].label or k, "from": old[k].circle, "to": new[k].circle}
+        for k in new
+        if k in old and old[k].circle != new[k].circle
+    ]
+    return {"gained": gained, "lost": lost, "moved": moved}

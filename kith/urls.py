@@ -1,0 +1,22 @@
+"""URLs: HTML under /, JSON API under /api/v1/, health check at /healthz."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kith.accounts import views as account_views
+from kith.api import api
+
+admin.site.site_header = "Kith administration"
+admin.site.site_title = "Kith administration"
+
+urlpatterns = [
+    path("healthz", account_views.healthz, name="healthz"),
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("api/v1/", api.urls),
+    path("maps/", include("kith.maps.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("kith.people.urls")),
+]
