@@ -22,7 +22,9 @@ ProgressCallback = Callable[[int, int], None]
 
 
 @contextmanager
-def progress_bar(description: str, stream: TextIO | None = None) -> Iterator[ProgressCallback]:
+def progress_bar(
+    description: str, stream: TextIO | None = None, unit: str = "map"
+) -> Iterator[ProgressCallback]:
     """A ``progress(done, total)`` callback drawing a bar on a terminal, silent when piped."""
     stream = stream or sys.stderr
     if not stream.isatty() or os.environ.get("KITH_NO_PROGRESS"):
@@ -34,7 +36,7 @@ def progress_bar(description: str, stream: TextIO | None = None) -> Iterator[Pro
         return
     from tqdm import tqdm
 
-    bar = tqdm(desc=description, total=0, file=stream, unit="map", leave=False)
+    bar = tqdm(desc=description, total=0, file=stream, unit=unit, leave=False)
 
     def update(done: int, total: int) -> None:
         if bar.total != total:
@@ -70,19 +72,22 @@ def cmd_measures(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     fmt = args.format or detect_format(path)
-    with progress_bar("measures") as progress:
-        if fmt == "egor":
-            from kith.formats.egor import read_egor_tables
+    if fmt == "egor":
+        from kith.formats.egor import read_egor_tables
 
-            tables = read_egor_tables(path, weight=args.weight, **_read_options(args))
-        else:
-            if args.weight is not None and args.weight != "weight":
-                raise FormatError(
-                    f"--weight {args.weight}: only the egor format has named weight columns; "
-                    "other formats carry the tie weight in 'weight'",
-                    file=path,
-                )
-            tables = Tables.from_networks(read_networks(path, fmt))
+        with progress_bar("reading tables", unit="table") as progress:
+            tables = read_egor_tables(
+                path, weight=args.weight, progress=progress, **_read_options(args)
+            )
+    else:
+        if args.weight is not None and args.weight != "weight":
+            raise FormatError(
+                f"--weight {args.weight}: only the egor format has named weight columns; "
+                "other formats carry the tie weight in 'weight'",
+                file=path,
+            )
+        tables = Tables.from_networks(read_networks(path, fmt))
+    with progress_bar("measures") as progress:
         columns = batch_measures(
             tables, by=args.by or (), weight=args.weight is not None, progress=progress
         )
