@@ -236,8 +236,11 @@ def read_egor_tables(
     egos_file: str = "egos.csv",
     alters_file: str = "alters.csv",
     ties_file: str = "ties.csv",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Tables:
     """Read egor's three CSV tables from ``folder`` into :class:`Tables`.
+
+    ``progress(done, 3)`` is called after each table is read (for a progress bar).
 
     Parameters
     ----------
@@ -277,6 +280,9 @@ def read_egor_tables(
             raise egos.error(i, ego_id, f"ego id '{eid}' appears more than once")
         ego_pos[eid] = i
     ego_attrs = {h: _free_column(egos.column(h)) for h in egos.header if h != ego_id}
+
+    if progress:
+        progress(1, 3)
 
     # -- alters ------------------------------------------------------------------------------
     alters = _Table(folder / alters_file, [ego_id, alter_id])
@@ -352,6 +358,9 @@ def read_egor_tables(
     for h, col in free.items():
         alter_attrs[h] = Column(take(col.codes), col.categories)
 
+    if progress:
+        progress(2, 3)
+
     # -- ties --------------------------------------------------------------------------------
     required = [ego_id, source, target] + ([weight] if weight else [])
     ties = _Table(folder / ties_file, required)
@@ -404,6 +413,8 @@ def read_egor_tables(
     src, tgt, weights = src[keep], tgt[keep], weights[keep]
     tie_weight = weights if weight is not None and np.any(~np.isnan(weights)) else None
 
+    if progress:
+        progress(3, 3)
     return Tables(
         ego_ids=tuple(ego_ids),
         alter_ego=alter_ego,
