@@ -10,7 +10,9 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from kith.maps.api import router as maps_router
+from kith.outcomes.api import router as outcomes_router
 from kith.people.api import router as people_router
+from kith.plans.api import router as plans_router
 
 api = NinjaAPI(
     title="Kith API",
@@ -24,3 +26,5 @@ api = NinjaAPI(
 )
 api.add_router("/", people_router)
 api.add_router("/", maps_router)
+api.add_router("/", plans_router)
+api.add_router("/", outcomes_router)

@@ -165,6 +165,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_assets(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("migrate", interactive=False, verbosity=0)
+    options = {k: v for k, v in (("profile", args.profile), ("kind", args.kind)) if v}
+    try:
+        call_command("import_assets", args.source, **options)
+    except CommandError as error:
+        print(f"kith: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_export_assets(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    options = {"format": args.format, "kind": args.kind}
+    if args.output:
+        options["output"] = args.output
+    try:
+        call_command("export_assets", **options)
+    except CommandError as error:
+        print(f"kith: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.settings")
     from django.core.management import execute_from_command_line
@@ -239,6 +270,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="load the fictional demo service (idempotent)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "import-assets",
+        help="import an Open Referral (HSDS 3 / ORUK) directory: JSON file, CSV folder or URL",
+    )
+    p.add_argument("source", metavar="PATH|URL")
+    p.add_argument("--profile", choices=["hsds", "oruk"], help="schemas to check against")
+    p.add_argument("--kind", help="HSDS entity of the top-level records (default: detected)")
+    p.set_defaults(func=cmd_import_assets)
+
+    p = sub.add_parser("export-assets", help="export the directory as HSDS 3 JSON or CSV")
+    p.add_argument("-o", "--output", help="file (JSON) or folder (CSV); default: stdout")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--kind", default="service", help="HSDS entity to export as JSON")
+    p.set_defaults(func=cmd_export_assets)
 
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -301,7 +301,14 @@ def load_demo(stdout: TextIO | None = None) -> dict[str, int]:
 
         setup_django()
     _migrate_if_needed()
-    return _load(stdout or sys.stdout)
+    result = _load(stdout or sys.stdout)
+    from kith.assets.demo import load_demo_directory
+
+    load_demo_directory(stdout or sys.stdout)
+    from kith.plans.demo import load_plans_demo
+
+    load_plans_demo(stdout or sys.stdout)
+    return result
 
 
 def _migrate_if_needed() -> None:

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "kith.accounts",
     "kith.people",
     "kith.maps",
+    "kith.assets",
+    "kith.outcomes",
+    "kith.plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -165,6 +168,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "kith.server.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Community asset directory (kith.assets; docs/assets.md).
+KITH_ASSET_REVIEW_MONTHS = env_int("KITH_ASSET_REVIEW_MONTHS", 12)
+KITH_MAP_TILE_URL = env_str("KITH_MAP_TILE_URL")
+KITH_MAP_TILE_ATTRIBUTION = env_str("KITH_MAP_TILE_ATTRIBUTION")
+KITH_HSDS_SCHEMA_DIR = env_str("KITH_HSDS_SCHEMA_DIR")
 
 # Security headers and cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -17,6 +17,10 @@ urlpatterns = [
     path("accounts/logout/", account_views.logout, name="logout"),
     path("api/v1/", api.urls),
     path("maps/", include("kith.maps.urls")),
+    path("assets/", include("kith.assets.urls")),
+    path("openreferral/", include("kith.assets.openreferral_urls")),
     path("admin/", admin.site.urls),
+    path("", include("kith.plans.urls")),
+    path("", include("kith.outcomes.urls")),
     path("", include("kith.people.urls")),
 ]

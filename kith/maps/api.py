@@ -33,6 +33,8 @@ from kith.maps.actions import (
 )
 from kith.maps.models import Map, MapMember, MapTie
 from kith.network import NetworkError
+from kith.network.change import compare as compare_maps
+from kith.network.change import describe_change
 from kith.people.access import get_person_for_user
 
 router = Router(tags=["maps"])
@@ -208,12 +210,9 @@ def person_compare(request: HttpRequest, person_id: int, a: int, b: int) -> dict
         raise Http404("No such map")
     before, after = maps[a].to_network(), maps[b].to_network()
     result: dict[str, Any] = {"a": a, "b": b, **summary.simple_change(before, after)}
-    change = summary.call_optional("kith.network.change", "compare", before, after)
-    if change is not None:
-        result["change"] = json_safe(dataclasses.asdict(change))
-        result["description"] = summary.call_optional(
-            "kith.network.change", "describe_change", change
-        )
+    change = compare_maps(before, after)
+    result["change"] = json_safe(dataclasses.asdict(change))
+    result["description"] = describe_change(change)
     return json_safe(result)
 
 

@@ -198,3 +198,135 @@ class TieForm(VersionForm):
 class MapForm(VersionForm):
     date = forms.DateField(label="Date of the map", widget=DateInput())
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+# --- The map editor: quick add, move to a circle, tie or untie (each also a plain form). ---
+
+#: Shortcut words of the quick-add box, each written after a slash ("Mum /family /1").
+QUICK_KINDS = tuple(value for value, _ in KIND_CHOICES)
+QUICK_RELATIONSHIPS = tuple(value for value, _ in RELATIONSHIP_CHOICES)
+#: Circle 0 means "not placed yet" (written ``/0``).
+QUICK_CIRCLES = ("0", "1", "2", "3")
+
+
+def parse_quick_add(text: str) -> dict[str, Any]:
+    """Split quick-add text into member fields.
+
+    The label is every word that does not start with ``/``. Shortcuts: ``/1``, ``/2``, ``/3``
+    (the circle; ``/0`` for not placed), a kind (``/group``, ``/place``, …) and a relationship
+    (``/family``, ``/friend``, …). A shortcut may be shortened to any start that names only
+    one word (``/fam``, ``/gr``).
+
+    >>> parse_quick_add("Walking group /gr /2")
+    {'label': 'Walking group', 'kind': 'group', 'circle': 2}
+    >>> parse_quick_add("Mum /1 /family")
+    {'label': 'Mum', 'kind': 'person', 'circle': 1, 'relationship': 'family'}
+    """
+    words: list[str] = []
+    fields: dict[str, Any] = {"kind": "person"}
+    seen: set[str] = set()
+    for word in text.split():
+        if not word.startswith("/") or word == "/":
+            words.append(word)
+            continue
+        short = word[1:].lower()
+        if short in QUICK_CIRCLES:
+            what, value = "circle", short
+        else:
+            found = [
+                (what, value)
+                for what, values in (("kind", QUICK_KINDS), ("relationship", QUICK_RELATIONSHIPS))
+                for value in values
+                if value.startswith(short)
+            ]
+            exact = [f for f in found if f[1] == short]
+            if exact:
+                found = exact
+            if not found:
+                raise forms.ValidationError(
+                    f"“{word}” is not a shortcut. Use /1, /2 or /3 for the circle, a kind "
+                    f"(/{', /'.join(QUICK_KINDS)}) or a relationship "
+                    f"(/{', /'.join(QUICK_RELATIONSHIPS)})."
+                )
+            if len(found) > 1:
+                names = ", ".join("/" + v for _, v in found)
+                raise forms.ValidationError(f"“{word}” could be {names}: type more letters.")
+            what, value = found[0]
+        if what in seen:
+            raise forms.ValidationError(f"“{word}”: give only one {what}.")
+        seen.add(what)
+        fields[what] = (int(value) or None) if what == "circle" else value
+    label = " ".join(words)
+    if not label:
+        raise forms.ValidationError("Type a name or description before the shortcuts")
+    if len(label) > 120:
+        raise forms.ValidationError("The name must be 120 characters or fewer")
+    return {"label": label, **fields}
+
+
+class QuickAddForm(VersionForm):
+    text = forms.CharField(
+        label="Quick add a member",
+        max_length=300,
+        error_messages={"required": "Type a name or description, then press Enter"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Type a name, then optional shortcuts: /1, /2 or /3 for the circle, a kind "
+        "such as /group or /place, a relationship such as /family or /friend. "
+        "Example: Sam from the allotment /2 /friend.",
+    )
+
+    def clean_text(self) -> dict[str, Any]:
+        return parse_quick_add(self.cleaned_data["text"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            try:
+                Member(key="new", **data["text"])
+            except NetworkError as error:
+                self.add_error("text", _WHERE.sub("", str(error)))
+        return data
+
+
+class MoveForm(VersionForm):
+    """Put one member (by key) in a circle; an empty circle means "not placed yet"."""
+
+    key = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    circle = forms.TypedChoiceField(
+        label="Circle",
+        choices=[*CIRCLE_CHOICES, ("", "Not placed yet")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="1 is the closest and most important.",
+    )
+
+
+class MovePickForm(MoveForm):
+    """The page form of a move, without JavaScript: the member is chosen from a list."""
+
+    def __init__(self, *args: Any, members: list[MapMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"] = forms.ChoiceField(
+            label="Member",
+            choices=[(m.key, m.label or m.key) for m in members],
+            error_messages={"invalid_choice": "Choose a member of this map"},
+        )
+        self.order_fields(["version", "key", "circle"])
+
+
+class TieToggleForm(VersionForm):
+    """Tie two members (by key), or untie them if they are tied."""
+
+    a = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    b = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    want = forms.ChoiceField(
+        choices=[("tie", "Tie"), ("untie", "Untie")], initial="tie", widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("a") and data.get("a") == data.get("b"):
+            raise forms.ValidationError("Choose two different members")
+        return data

@@ -1,18 +1,16 @@
-"""What a map says, in plain language, and the optional parts of the core (drawing, measures,
-typology, change) looked up at run time so the pages still work while those are being built."""
+"""What a map says, in plain language: the measures panel, the typology sentence and the
+drawing, from the core (:mod:`kith.network`)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
 import math
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from kith.network import Kind, Network, Relationship
-
-log = logging.getLogger(__name__)
+from kith.network.drawing import draw_svg
+from kith.network.measures import measure_row
+from kith.network.typology import TypologyResult, describe, rule
 
 KIND_WORDS: dict[str, tuple[str, str]] = {
     "person": ("person", "people"),
@@ -42,27 +40,6 @@ MEASURE_LABELS: tuple[tuple[str, str, str], ...] = (
     ("wish_more", "Would like more contact with", "count"),
     ("wish_reconnect", "Would like to reconnect with", "count"),
 )
-
-
-def optional(module: str, name: str) -> Callable[..., Any] | None:
-    """``module.name`` if that part of the core exists yet, else ``None``."""
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-    return found if callable(found) else None
-
-
-def call_optional(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call an optional core function; a failure is logged (no personal data) and gives None."""
-    function = optional(module, name)
-    if function is None:
-        return None
-    try:
-        return function(*args, **kwargs)
-    except Exception as error:  # the page must render even if an optional part fails
-        log.warning("%s.%s failed: %s", module, name, type(error).__name__)
-        return None
 
 
 def _count(n: int, kind: str) -> str:
@@ -135,27 +112,32 @@ def show_value(value: Any, how: str) -> str:
 
 
 def measures_panel(net: Network) -> dict[str, Any]:
-    """Plain sentences, typology and the main measures (those parts that exist yet)."""
-    panel: dict[str, Any] = {"sentences": plain_summary(net), "typology": None, "rows": []}
-    typology = call_optional("kith.network.typology", "classify", net)
-    if typology is not None:
-        panel["typology"] = typology
-    row = call_optional("kith.network.measures", "measure_row", net)
-    if isinstance(row, dict):
-        panel["row"] = row
-        panel["rows"] = [
+    """Plain sentences, the typology (name and sentence) and the main measures.
+
+    The measure row is computed once and the typology read from it (what
+    :func:`kith.network.typology.classify` does, without computing the row a second time).
+    """
+    row = measure_row(net)
+    key = str(row["typology"])
+    return {
+        "sentences": plain_summary(net),
+        "typology": TypologyResult(key=key, name=rule(key).name, sentence=describe(key, row)),
+        "row": row,
+        "rows": [
             {"name": name, "label": label, "value": show_value(row.get(name), how)}
             for name, label, how in MEASURE_LABELS
             if name in row
-        ]
-    return panel
+        ],
+    }
 
 
-def drawing_svg(net: Network, **options: Any) -> str | None:
-    """The SVG drawing of the map (``options`` as for :func:`kith.network.drawing.draw_svg`),
-    or None while :mod:`kith.network.drawing` is unavailable."""
-    svg = call_optional("kith.network.drawing", "draw_svg", net, **options)
-    return svg if isinstance(svg, str) else None
+def drawing_svg(net: Network, **options: Any) -> str:
+    """The SVG drawing of the map (``options`` as for :func:`kith.network.drawing.draw_svg`).
+
+    For a stored map, :func:`kith.maps.drawing.map_drawing` keeps members at the angles of
+    the person's earlier maps.
+    """
+    return draw_svg(net, **options)
 
 
 def all_measure_changes(
@@ -188,7 +170,7 @@ def all_measure_changes(
 
 
 def simple_change(before: Network, after: Network) -> dict[str, list[dict[str, Any]]]:
-    """Gained, lost and moved members by key (used when :mod:`kith.network.change` is absent)."""
+    """Gained, lost and moved members by key, as label and circle for the compare lists."""
     old = {m.key: m for m in before.members}
     new = {m.key: m for m in after.members}
     gained = [{"label": new[k].label or k, "circle": new[k].circle} for k in new if k not in old]

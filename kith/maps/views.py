@@ -12,10 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kith.maps import summary
 from kith.maps.access import (
@@ -37,16 +39,27 @@ from kith.maps.actions import (
     do_update_map,
     do_update_member,
 )
-from kith.maps.forms import MapForm, MemberForm, TieForm, VersionForm, add_network_error
+from kith.maps.drawing import map_drawing, read_map
+from kith.maps.forms import (
+    MapForm,
+    MemberForm,
+    MovePickForm,
+    QuickAddForm,
+    TieForm,
+    TieToggleForm,
+    VersionForm,
+    add_network_error,
+)
 from kith.maps.models import Map, MapMember, MapTie
 from kith.network import Network, NetworkError
+from kith.network.change import compare as compare_maps
+from kith.network.change import describe_change
 from kith.people.access import get_person_for_user
 
 
 def _load(the_map: Map) -> tuple[list[MapMember], list[MapTie], Network | None, str]:
     """Members, ties and the core network of a map (two queries whatever its size)."""
-    members = list(the_map.members.all())
-    ties = list(the_map.ties.select_related("a", "b"))
+    members, ties = read_map(the_map)
     try:
         return members, ties, the_map.to_network(members, ties), ""
     except NetworkError as error:
@@ -93,9 +106,8 @@ def start_map(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def map_detail(request: HttpRequest, map_id: int) -> HttpResponse:
-    the_map = get_map_for_user(request.user, map_id)
+def _map_context(the_map: Map, **extra: Any) -> dict[str, Any]:
+    """Everything the map page and its editor fragment show (a constant number of queries)."""
     members, ties, net, problem = _load(the_map)
     context: dict[str, Any] = {
         "map": the_map,
@@ -108,22 +120,32 @@ def map_detail(request: HttpRequest, map_id: int) -> HttpResponse:
         ],
     }
     if net is not None:
-        context["drawing"] = summary.drawing_svg(net)
+        context["drawing"] = map_drawing(the_map, net)
         context["panel"] = summary.measures_panel(net)
     if the_map.is_draft:
-        context["member_form"] = MemberForm(initial={"version": the_map.version}, auto_id="add_%s")
-        if len(members) >= 2:
-            context["tie_form"] = TieForm(
-                initial={"version": the_map.version}, members=members, auto_id="tie_%s"
-            )
-    return render(request, "maps/map_detail.html", context)
+        context["quick_form"] = QuickAddForm(
+            initial={"version": the_map.version}, auto_id="quick_%s"
+        )
+        context["editor_urls"] = {
+            "move": reverse("maps:member_move", args=[the_map.pk]),
+            "tie": reverse("maps:tie_toggle", args=[the_map.pk]),
+            "quick": reverse("maps:quick_add", args=[the_map.pk]),
+        }
+    context.update(extra)
+    return context
+
+
+@login_required
+def map_detail(request: HttpRequest, map_id: int) -> HttpResponse:
+    the_map = get_map_for_user(request.user, map_id)
+    return render(request, "maps/map.html", _map_context(the_map))
 
 
 @login_required
 def map_svg(request: HttpRequest, map_id: int) -> HttpResponse:
     the_map = get_map_for_user(request.user, map_id)
     _, _, net, _ = _load(the_map)
-    svg = summary.drawing_svg(net) if net is not None else None
+    svg = map_drawing(the_map, net) if net is not None else None
     if svg is None:
         raise Http404("The drawing is not available")
     response = HttpResponse(svg, content_type="image/svg+xml")
@@ -388,19 +410,16 @@ def compare(request: HttpRequest, person_id: int) -> HttpResponse:
         marks: dict[str, str] = {}
         if a is not None and b is not None:
             context["change"] = summary.simple_change(a, b)
-            change = summary.call_optional("kith.network.change", "compare", a, b)
-            if change is not None:
-                marks = change.highlight()
-                context["change_text"] = summary.call_optional(
-                    "kith.network.change", "describe_change", change
-                )
+            change = compare_maps(a, b)
+            marks = change.highlight()
+            context["change_text"] = describe_change(change)
         for side, prefix in zip(sides, ("before-", "after-"), strict=True):
             net = side["net"]
             if net is None:
                 continue
             # The earlier map marks who was lost; the later one who was gained or moved.
             wanted = {k: v for k, v in marks.items() if (v == "lost") == (prefix == "before-")}
-            side["drawing"] = summary.drawing_svg(net, highlight=wanted, id_prefix=prefix)
+            side["drawing"] = map_drawing(side["map"], net, highlight=wanted, id_prefix=prefix)
             side["panel"] = summary.measures_panel(net)
         context.update({"before": sides[0], "after": sides[1]})
         if a is not None and b is not None:
@@ -425,3 +444,232 @@ def _measure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict
             }
         )
     return rows
+
+
+# --- The map editor ----------------------------------------------------------------------
+# Three small endpoints behind the drawing: move a member to a circle, tie or untie two
+# members, quick add. Each is a plain form POST (works without JavaScript: success redirects
+# to the map with a message; a conflict or a mistake shows the map page with what was tried).
+# The editor module (static/js/map-editor.js) sends the same forms with the header
+# ``X-Kith-Editor: 1`` and gets back only the editor fragment (maps/_editor.html) to swap in.
+
+EDITOR_HEADER = "X-Kith-Editor"
+
+CIRCLE_WORDS: dict[int | None, str] = {
+    1: "circle 1 (closest)",
+    2: "circle 2 (middle)",
+    3: "circle 3 (outer)",
+    None: "not placed yet",
+}
+
+
+def _is_editor(request: HttpRequest) -> bool:
+    return request.headers.get(EDITOR_HEADER) == "1"
+
+
+def _editor_response(
+    request: HttpRequest, map_id: int, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The editor fragment (for the editor module) or the whole map page, freshly read."""
+    the_map = get_map_for_user(request.user, map_id)
+    if "quick_form" in extra and the_map.is_final:
+        del extra["quick_form"]
+    context = _map_context(the_map, **extra)
+    template = "maps/_editor.html" if _is_editor(request) else "maps/map.html"
+    return render(request, template, context, status=status)
+
+
+def _editor_done(request: HttpRequest, the_map: Map, text: str, anchor: str = "") -> HttpResponse:
+    if _is_editor(request):
+        return _editor_response(request, the_map.pk, announce=text)
+    messages.success(request, text)
+    return redirect(the_map.get_absolute_url() + anchor)
+
+
+def _editor_locked(request: HttpRequest, error: MapLocked) -> HttpResponse:
+    if _is_editor(request):
+        return _editor_response(
+            request, error.map.pk, status=409, editor_error=str(error) + " Start a review."
+        )
+    return _locked(request, error)
+
+
+def _editor_conflict(
+    request: HttpRequest, the_map: Map, error: MapConflict, attempt: dict[str, Any], **extra: Any
+) -> HttpResponse:
+    conflict = {"expected": error.expected, "current": error.current, **attempt}
+    return _editor_response(
+        request, the_map.pk, status=409, editor_conflict=conflict, announce="", **extra
+    )
+
+
+def _first_error(form: VersionForm) -> str:
+    for errors in form.errors.values():
+        for error in errors:
+            return str(error)
+    return "Check the change and try again."
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_move(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Put a member in another circle (the drawing's drag and keys; a form without them)."""
+    the_map = get_map_for_user(request.user, map_id)
+    if the_map.is_final:
+        return _editor_locked(request, MapLocked(the_map))
+    members = list(the_map.members.all())
+    current: MapMember | None = None
+    if request.method == "POST":
+        form = MovePickForm(request.POST, members=members)
+        if form.is_valid():
+            key, circle = form.cleaned_data["key"], form.cleaned_data["circle"]
+            member = next(m for m in members if m.key == key)
+            member.map = the_map
+            label = member.label or member.key
+            if member.circle == circle:
+                return _editor_done(
+                    request, the_map, f"{label} is already in {CIRCLE_WORDS[circle]}."
+                )
+            try:
+                do_update_member(
+                    request.user,
+                    member,
+                    {"circle": circle},
+                    expected_version=form.cleaned_data["version"],
+                )
+            except MapLocked as error:
+                return _editor_locked(request, error)
+            except MapConflict as error:
+                now = MapMember.objects.filter(map=the_map, key=key).first()
+                return _editor_conflict(
+                    request,
+                    the_map,
+                    error,
+                    {
+                        "text": f"move {label} to {CIRCLE_WORDS[circle]}",
+                        "now": (
+                            f"On the map now, {label} is in {CIRCLE_WORDS[now.circle]}."
+                            if now is not None
+                            else f"{label} is no longer on the map."
+                        ),
+                        "action": request.path,
+                        "fields": {"key": key, "circle": "" if circle is None else circle},
+                        "button": f"Move {label} to {CIRCLE_WORDS[circle]} now",
+                    },
+                )
+            except NetworkError as error:
+                add_network_error(form, error)
+            else:
+                return _editor_done(request, the_map, f"{label} moved to {CIRCLE_WORDS[circle]}.")
+        if _is_editor(request):
+            return _editor_response(
+                request, the_map.pk, status=400, editor_error=_first_error(form)
+            )
+        current = next((m for m in members if m.key == request.POST.get("key")), None)
+    else:
+        current = next((m for m in members if m.key == request.GET.get("key")), None)
+        form = MovePickForm(
+            initial={
+                "version": the_map.version,
+                "key": current.key if current else None,
+                "circle": current.circle if current else None,
+            },
+            members=members,
+        )
+    return render(
+        request,
+        "maps/move_form.html",
+        {"map": the_map, "form": form, "member": current, "members": members},
+    )
+
+
+@login_required
+@require_POST
+def member_quick_add(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Add a member from one line of text ("Mum /1 /family")."""
+    the_map = get_map_for_user(request.user, map_id)
+    if the_map.is_final:
+        return _editor_locked(request, MapLocked(the_map))
+    form = QuickAddForm(request.POST, auto_id="quick_%s")
+    if form.is_valid():
+        fields = form.cleaned_data["text"]
+        try:
+            do_add_member(
+                request.user, the_map, fields, expected_version=form.cleaned_data["version"]
+            )
+        except MapLocked as error:
+            return _editor_locked(request, error)
+        except MapConflict as error:
+            kept = QuickAddForm(
+                initial={"version": error.current, "text": request.POST.get("text", "")},
+                auto_id="quick_%s",
+            )
+            return _editor_conflict(
+                request,
+                the_map,
+                error,
+                {"text": f"add {fields['label']}", "now": "", "quick": True},
+                quick_form=kept,
+            )
+        except NetworkError as error:
+            add_network_error(form, error)
+        else:
+            where = CIRCLE_WORDS[fields.get("circle")]
+            return _editor_done(
+                request, the_map, f"Added {fields['label']}, {where}.", anchor="#quick-add"
+            )
+    return _editor_response(
+        request, the_map.pk, status=400, quick_form=form, editor_error=_first_error(form)
+    )
+
+
+@login_required
+@require_POST
+def tie_toggle(request: HttpRequest, map_id: int) -> HttpResponse:
+    """Tie two members (``want=tie``) or untie them (``want=untie``); already so is no change."""
+    the_map = get_map_for_user(request.user, map_id)
+    if the_map.is_final:
+        return _editor_locked(request, MapLocked(the_map))
+    form = TieToggleForm(request.POST)
+    if not form.is_valid():
+        return _editor_response(request, the_map.pk, status=400, editor_error=_first_error(form))
+    a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+    want = form.cleaned_data["want"]
+    ends = {m.key: m for m in the_map.members.filter(key__in=[a, b])}
+    if len(ends) != 2:
+        return _editor_response(
+            request, the_map.pk, status=400, editor_error="That member is no longer on the map."
+        )
+    names = f"{ends[a].label or a} and {ends[b].label or b}"
+    tie = (
+        MapTie.objects.filter(map=the_map)
+        .filter(Q(a__key=a, b__key=b) | Q(a__key=b, b__key=a))
+        .first()
+    )
+    if (tie is not None) == (want == "tie"):
+        state = "tied" if tie is not None else "not tied"
+        return _editor_done(request, the_map, f"{names} are already {state}.")
+    try:
+        if tie is not None:
+            tie.map = the_map
+            do_remove_tie(request.user, tie, expected_version=form.cleaned_data["version"])
+        else:
+            do_add_tie(request.user, the_map, a, b, expected_version=form.cleaned_data["version"])
+    except MapLocked as error:
+        return _editor_locked(request, error)
+    except MapConflict as error:
+        return _editor_conflict(
+            request,
+            the_map,
+            error,
+            {
+                "text": f"{want} {names}",
+                "now": "",
+                "action": request.path,
+                "fields": {"a": a, "b": b, "want": want},
+                "button": f"{want.capitalize()} {names} now",
+            },
+        )
+    except NetworkError as error:
+        return _editor_response(request, the_map.pk, status=400, editor_error=str(error))
+    return _editor_done(request, the_map, f"{'Tied' if want == 'tie' else 'Untied'} {names}.")

@@ -20,8 +20,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kith.accounts.testing import World, make_map, make_person
+from kith.assets.testing import IDS, sample_report, sample_service, sample_statement
+from kith.maps.exports import pdf_problem, png_problem
 from kith.maps.models import MapStatus
-from kith.maps.summary import optional
+from kith.plans.testing import plan_records
 
 PERSONAS = ("anon", "ana", "ben", "lee", "admin", "dee")
 LOGIN = "login"
@@ -52,6 +54,7 @@ SIGNED_IN_ONLY = {"anon": LOGIN, "ana": 200, "ben": 200, "lee": 200, "admin": 20
 CASELOAD_WORKERS = {"anon": LOGIN, "ana": 200, "ben": 200, "lee": 200, "admin": 404, "dee": 404}
 NORTH_RECORD = {"anon": LOGIN, "ana": 200, "ben": 404, "lee": 200, "admin": 404, "dee": 404}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
+EDITORS = {"anon": LOGIN, "ana": 404, "ben": 404, "lee": 404, "admin": 200, "dee": 200}
 
 Url = Callable[[Records], str]
 TABLE: dict[str, tuple[Url, dict[str, Any]]] = {
@@ -69,7 +72,9 @@ TABLE: dict[str, tuple[Url, dict[str, Any]]] = {
     "people:start_map": (lambda r: reverse("people:start_map", args=[r.person.pk]), NORTH_RECORD),
     "people:compare": (lambda r: reverse("people:compare", args=[r.person.pk]), NORTH_RECORD),
     "maps:detail": (lambda r: reverse("maps:detail", args=[r.draft.pk]), NORTH_RECORD),
-    "maps:svg": (lambda r: reverse("maps:svg", args=[r.final.pk]), "svg"),
+    "maps:svg": (lambda r: reverse("maps:svg", args=[r.final.pk]), NORTH_RECORD),
+    "maps:pdf": (lambda r: reverse("maps:pdf", args=[r.final.pk]), "pdf"),
+    "maps:png": (lambda r: reverse("maps:png", args=[r.final.pk]), "png"),
     "maps:edit": (lambda r: reverse("maps:edit", args=[r.draft.pk]), NORTH_RECORD),
     "maps:finalise": (lambda r: reverse("maps:finalise", args=[r.draft.pk]), NORTH_RECORD),
     "maps:member_add": (lambda r: reverse("maps:member_add", args=[r.draft.pk]), NORTH_RECORD),
@@ -82,17 +87,159 @@ TABLE: dict[str, tuple[Url, dict[str, Any]]] = {
         NORTH_RECORD,
     ),
     "maps:tie_add": (lambda r: reverse("maps:tie_add", args=[r.draft.pk]), NORTH_RECORD),
+    # The map editor: moving has a page of its own; tie/untie and quick add are POST only.
+    "maps:member_move": (
+        lambda r: reverse("maps:member_move", args=[r.draft.pk]) + "?key=mum",
+        NORTH_RECORD,
+    ),
+    "maps:tie_toggle": (
+        lambda r: reverse("maps:tie_toggle", args=[r.draft.pk]),
+        {**dict.fromkeys(PERSONAS, 405), "anon": LOGIN},
+    ),
+    "maps:quick_add": (
+        lambda r: reverse("maps:quick_add", args=[r.draft.pk]),
+        {**dict.fromkeys(PERSONAS, 405), "anon": LOGIN},
+    ),
     "maps:tie_remove": (
         lambda r: reverse("maps:tie_remove", args=[r.draft.pk, r.tie.pk]),
         NORTH_RECORD,
     ),
+    # The community asset directory (kith.assets): any worker searches and reads; editors keep it.
+    "assets:search": (lambda r: reverse("assets:search"), SIGNED_IN_ONLY),
+    "assets:detail": (
+        lambda r: reverse("assets:detail", args=[sample_service().pk]),
+        SIGNED_IN_ONLY,
+    ),
+    "assets:report": (
+        lambda r: reverse("assets:report", args=[sample_service().pk]),
+        SIGNED_IN_ONLY,
+    ),
+    "assets:edit": (lambda r: reverse("assets:edit", args=[sample_service().pk]), EDITORS),
+    "assets:review": (lambda r: reverse("assets:review"), EDITORS),
+    "assets:resolve": (lambda r: reverse("assets:resolve", args=[sample_report().pk]), EDITORS),
+    "assets:statements": (lambda r: reverse("assets:statements"), EDITORS),
+    "assets:statement_new": (lambda r: reverse("assets:statement_new"), EDITORS),
+    "assets:statement_edit": (
+        lambda r: reverse("assets:statement_edit", args=[sample_statement().pk]),
+        EDITORS,
+    ),
+    # The member in these records is a person, not a place: nobody may link it (404).
+    "assets:link_member": (
+        lambda r: reverse("assets:link_member", args=[r.draft.pk, r.member.pk]),
+        {**dict.fromkeys(PERSONAS, 404), "anon": LOGIN},
+    ),
+    "assets:match": (lambda r: reverse("assets:match", args=[r.person.pk]), NORTH_RECORD),
+    # The public Open Referral API: no sign-in.
+    "openreferral:root": (lambda r: reverse("openreferral:root"), PUBLIC),
+    **{
+        f"openreferral:{name}": ((lambda n: lambda r: reverse(f"openreferral:{n}"))(name), PUBLIC)
+        for name in (
+            "services",
+            "service_at_locations",
+            "organizations",
+            "taxonomies",
+            "taxonomy_terms",
+        )
+    },
+    **{
+        f"openreferral:{entity}": (
+            (
+                lambda e: (
+                    lambda r: (sample_service(), reverse(f"openreferral:{e}", args=[IDS[e]]))[1]
+                )
+            )(entity),
+            PUBLIC,
+        )
+        for entity in (
+            "service",
+            "service_at_location",
+            "organization",
+            "taxonomy",
+            "taxonomy_term",
+        )
+    },
 }
 
 
-def _expected_svg() -> dict[str, Any]:
-    # While kith.network.drawing is missing, the SVG export is 404 for everyone signed in.
-    ok = 200 if optional("kith.network.drawing", "draw_svg") else 404
-    return {**NORTH_RECORD, "ana": ok, "lee": ok}
+# The Connecting People cycle (kith.plans, kith.outcomes); records from kith/plans/testing.py.
+TEAM_LEAD_ONLY = {"anon": LOGIN, "ana": 404, "ben": 404, "lee": 200, "admin": 404, "dee": 404}
+TABLE.update(
+    {
+        **{
+            f"plans:{name}": (
+                (lambda n: lambda r: reverse(f"plans:{n}", args=[r.person.pk]))(name),
+                NORTH_RECORD,
+            )
+            for name in ("plan", "progress", "interest_add", "goal_add", "cycle_start")
+        },
+        "plans:interest_edit": (
+            lambda r: reverse("plans:interest_edit", args=[plan_records(r.person).interest.pk]),
+            NORTH_RECORD,
+        ),
+        "plans:interest_remove": (
+            lambda r: reverse("plans:interest_remove", args=[plan_records(r.person).interest.pk]),
+            NORTH_RECORD,
+        ),
+        "plans:goal_edit": (
+            lambda r: reverse("plans:goal_edit", args=[plan_records(r.person).goal.pk]),
+            NORTH_RECORD,
+        ),
+        "plans:action_add": (
+            lambda r: reverse("plans:action_add", args=[plan_records(r.person).goal.pk]),
+            NORTH_RECORD,
+        ),
+        "plans:action_edit": (
+            lambda r: reverse("plans:action_edit", args=[plan_records(r.person).action.pk]),
+            NORTH_RECORD,
+        ),
+        "plans:follow_up_add": (
+            lambda r: reverse("plans:follow_up_add", args=[plan_records(r.person).action.pk]),
+            NORTH_RECORD,
+        ),
+        **{
+            f"plans:{name}": (
+                (lambda n: lambda r: reverse(f"plans:{n}", args=[plan_records(r.person).cycle.pk]))(
+                    name
+                ),
+                NORTH_RECORD,
+            )
+            for name in ("cycle_advance", "review_start", "review_close")
+        },
+        "plans:overdue": (lambda r: reverse("plans:overdue"), CASELOAD_WORKERS),
+        "plans:fidelity": (lambda r: reverse("plans:fidelity"), CASELOAD_WORKERS),
+        "plans:fidelity_add": (lambda r: reverse("plans:fidelity_add"), CASELOAD_WORKERS),
+        "plans:team": (lambda r: reverse("plans:team", args=[r.person.team_id]), TEAM_LEAD_ONLY),
+        "outcomes:person": (lambda r: reverse("outcomes:person", args=[r.person.pk]), NORTH_RECORD),
+        "outcomes:schedule": (
+            lambda r: reverse("outcomes:schedule", args=[r.person.pk]),
+            NORTH_RECORD,
+        ),
+        "outcomes:response_add": (
+            lambda r: reverse("outcomes:response_add", args=[r.person.pk, "ons4"]),
+            NORTH_RECORD,
+        ),
+        "outcomes:due": (lambda r: reverse("outcomes:due"), CASELOAD_WORKERS),
+        "outcomes:response": (
+            lambda r: reverse(
+                "outcomes:response", args=[plan_records(r.person).signed_response.pk]
+            ),
+            NORTH_RECORD,
+        ),
+        "outcomes:edit": (
+            lambda r: reverse("outcomes:edit", args=[plan_records(r.person).draft_response.pk]),
+            NORTH_RECORD,
+        ),
+        "outcomes:amend": (
+            lambda r: reverse("outcomes:amend", args=[plan_records(r.person).signed_response.pk]),
+            NORTH_RECORD,
+        ),
+        # Signing is POST only.
+        "outcomes:sign": (
+            lambda r: reverse("outcomes:sign", args=[plan_records(r.person).draft_response.pk]),
+            {**dict.fromkeys(PERSONAS, 405), "anon": LOGIN},
+        ),
+    }
+)
 
 
 def _all_url_names(patterns: list[Any] | None = None, prefix: str = "") -> set[str]:
@@ -122,8 +269,10 @@ def test_every_url_is_in_the_table() -> None:
 def test_access_matrix(world: World, name: str) -> None:
     records = _records(world)
     url_of, expected = TABLE[name]
-    if expected == "svg":
-        expected = _expected_svg()
+    if expected in ("pdf", "png"):
+        # 200 where the system libraries are installed, 503 (with what to install) where not.
+        ok = 503 if (pdf_problem() if expected == "pdf" else png_problem()) else 200
+        expected = {**NORTH_RECORD, "ana": ok, "lee": ok}
     url = url_of(records)
     for persona in PERSONAS:
         client = Client()
