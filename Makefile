@@ -67,3 +67,6 @@ test: install sysdeps
 
 bench: install
 	$(BIN)/python benchmarks/bench_measures.py --write-docs
+	$(BIN)/python benchmarks/bench_read.py --write-docs
+	$(BIN)/python benchmarks/bench_web.py --write-docs
+	$(BIN)/python benchmarks/bench_assets.py --write-docs
