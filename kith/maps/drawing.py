@@ -25,10 +25,12 @@ def read_map(the_map: Map) -> tuple[list[MapMember], list[MapTie]]:
     """Members and ties of a map in two queries whatever its size.
 
     Each tie's ``a`` and ``b`` are set to the member objects already read (no join: a
-    ``select_related`` would build every member a second and third time).
+    ``select_related`` would build every member a second and third time). The order is the
+    models' (``Meta.ordering``) without its leading ``map``, which is the same for every row
+    and would join the maps table to sort by the map's own ordering.
     """
-    members = list(the_map.members.all())
-    ties = list(the_map.ties.all())
+    members = list(the_map.members.order_by("circle", "label", "key"))
+    ties = list(the_map.ties.order_by("id"))
     by_id = {m.pk: m for m in members}
     for tie in ties:
         tie.a, tie.b = by_id[tie.a_id], by_id[tie.b_id]
