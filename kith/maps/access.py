@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kith.accounts.models import CASELOAD_ROLES, Membership
 from kith.maps.models import Map, MapMember, MapTie
 
 if TYPE_CHECKING:
@@ -35,10 +36,21 @@ def maps_of_person(person: Person) -> QuerySet[Map]:
 
 
 def get_map_for_user(user: User, map_id: int | str) -> Map:
-    found = maps_for_user(user).filter(pk=_pk(map_id)).first()
-    if found is None:
+    """The map ``map_id`` with its person, if the user works the person's team's caseload.
+
+    One query: the map joined to its person, the user's caseload teams as a subquery (no
+    ordering, no limit: the id is unique). Anyone else gets :class:`Http404`.
+    """
+    pk = _pk(map_id)
+    if not user.is_authenticated:
         raise Http404("No such map")
-    return found
+    teams = Membership.objects.filter(user_id=user.pk, role__in=CASELOAD_ROLES).values("team_id")
+    found = list(
+        Map.objects.filter(pk=pk, person__team_id__in=teams).select_related("person").order_by()
+    )
+    if not found:
+        raise Http404("No such map")
+    return found[0]
 
 
 def get_member_for_user(user: User, map_id: int | str, member_id: int | str) -> MapMember:

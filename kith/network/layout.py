@@ -33,8 +33,8 @@ view box ``0 0 1000 1000`` with the person at ``(500, 500)``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import heapq
 import math
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -125,6 +125,8 @@ _WIDTHS: dict[str, float] = {
     "…": 1.0,
 }
 _DEFAULT_WIDTH = 0.72
+#: :data:`_WIDTHS` with the default filled in for every other ASCII character.
+_ASCII_WIDTHS: dict[str, float] = {chr(i): _WIDTHS.get(chr(i), _DEFAULT_WIDTH) for i in range(128)}
 
 
 def text_width(text: str, font_size: float) -> float:
@@ -141,6 +143,11 @@ def text_width(text: str, font_size: float) -> float:
     0.0
     """
     total = 0.0
+    if text.isascii():  # no combining marks, no wide characters: the table alone
+        get = _ASCII_WIDTHS.__getitem__
+        for ch in text:
+            total += get(ch)
+        return total * font_size
     for ch in text:
         if unicodedata.combining(ch):
             continue
@@ -431,44 +438,53 @@ def _label_geometry(
     return box, anchor, tx, box.y + (h - font * 1.25) / 2 + font * 0.95
 
 
-#: Side of the square cells of the obstacle index (view-box units).
+#: Side of the square cells of the obstacle index (view-box units). A power of two, so that
+#: dividing a coordinate by it is exact.
 _CELL = 64.0
 
 
 class _Obstacles:
-    """Boxes already taken, as (x0, y0, x1, y1), indexed by the grid cells they come near.
+    """Boxes already taken, indexed by the grid cells they come near.
 
     A box is filed under every cell its outline grown by the clearance touches, so a query
-    looks only at the few boxes filed under the cells it covers.
+    looks only at the few boxes filed under the cells it covers. Entries are
+    ``(x0, y0, x1 + clearance, y1 + clearance)``: the far edges grown once when filed rather
+    than on every test.
     """
 
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
-    @staticmethod
-    def _span(lo: float, hi: float) -> range:
-        return range(math.floor(lo / _CELL), math.floor(hi / _CELL) + 1)
-
     def add(self, box: Box) -> None:
-        entry = (box.x, box.y, box.right, box.bottom)
+        x0, y0 = box.x, box.y
+        x1, y1 = x0 + box.width, y0 + box.height  # box.right, box.bottom
+        entry = (x0, y0, x1 + CLEARANCE, y1 + CLEARANCE)
         g = CLEARANCE + 1e-6  # a little more than the clearance, to be on the safe side
         cells = self._cells
-        for i in self._span(entry[0] - g, entry[2] + g):
-            for j in self._span(entry[1] - g, entry[3] + g):
-                cells.setdefault((i, j), []).append(entry)
+        floor = math.floor
+        rows = range(floor((y0 - g) / _CELL), floor((y1 + g) / _CELL) + 1)
+        for i in range(floor((x0 - g) / _CELL), floor((x1 + g) / _CELL) + 1):
+            for j in rows:
+                cell = cells.get((i, j))
+                if cell is None:
+                    cells[i, j] = [entry]
+                else:
+                    cell.append(entry)
 
     def free(self, x0: float, y0: float, x1: float, y1: float) -> bool:
         """True when the box (x0, y0)–(x1, y1) comes no closer than the clearance to any box."""
-        g = CLEARANCE
+        x1g = x1 + CLEARANCE
+        y1g = y1 + CLEARANCE
         get = self._cells.get
-        rows = range(math.floor(y0 / _CELL), math.floor(y1 / _CELL) + 1)
-        for i in range(math.floor(x0 / _CELL), math.floor(x1 / _CELL) + 1):
-            for j in rows:
+        floor = math.floor
+        j0, j1 = floor(y0 / _CELL), floor(y1 / _CELL) + 1
+        for i in range(floor(x0 / _CELL), floor(x1 / _CELL) + 1):
+            for j in range(j0, j1):
                 boxes = get((i, j))
                 if boxes is None:
                     continue
-                for a0, b0, a1, b1 in boxes:
-                    if x0 < a1 + g and a0 < x1 + g and y0 < b1 + g and b0 < y1 + g:
+                for a0, b0, a1g, b1g in boxes:
+                    if x0 < a1g and a0 < x1g and y0 < b1g and b0 < y1g:
                         return False
         return True
 
@@ -482,21 +498,41 @@ _OFFSETS: tuple[float, ...] = (
 )
 
 
-def _side_ranks(angle: float) -> list[int]:
-    """Rank (0 = best) of each label side at ``angle``: the side pointing most outward first."""
-    rad = math.radians(angle)
-    ox, oy = math.sin(rad), -math.cos(rad)
-    score = [(ox * dx + oy * dy) * wt for (dx, dy), wt in zip(_SIDE_DIR, _SIDE_WEIGHT, strict=True)]
-    order = sorted(range(len(_SIDES)), key=lambda s: -score[s])
-    ranks = [0] * len(_SIDES)
-    for rank, side in enumerate(order):
-        ranks[side] = rank
-    return ranks
+def _side_order(s: float, c: float) -> tuple[int, ...]:
+    """Label sides (indexes into :data:`_SIDES`) best first at the angle whose sine and cosine
+    are ``s`` and ``c``: the side pointing most outward first, ties in :data:`_SIDES` order.
+
+    The score of a side is the outward direction ``(s, −c)`` dotted with the side's direction,
+    times its weight (:data:`_SIDE_WEIGHT`): ``s``, ``−s``, ``0.8·c``, ``−0.8·c``.
+    """
+    above = c * _SIDE_WEIGHT[2]
+    return tuple(sorted(range(4), key=(-s, s, -above, above).__getitem__))
+
+
+@functools.lru_cache(maxsize=64)
+def _search_order(angle_cost: float, n_tracks: int) -> tuple[tuple[int, int, int], ...]:
+    """Every spot of a member's search as ``(offset index, track, side rank)``, in the order
+    :func:`_place_one` tries them: by cost ``angle_cost·|offset| + track + 1.5·side rank``,
+    then offset index, then track (which settles it: on one offset and track, equal cost means
+    equal side rank).
+
+    The order does not depend on the member (only which side has which rank does, and that is
+    looked up per angle), so it is a pure function of the angle cost and the number of
+    tracks; it is memoised (a handful of entries for the whole process).
+    """
+    n_sides = len(_SIDES)
+    keyed = sorted(
+        (angle_cost * abs(offset) + tr + 1.5 * rank, oi, tr, rank)
+        for oi, offset in enumerate(_OFFSETS)
+        for tr in range(n_tracks)
+        for rank in range(n_sides)
+    )
+    return tuple((oi, tr, rank) for _, oi, tr, rank in keyed)
 
 
 def _place_one(
     preferred: float,
-    band: tuple[float, float],
+    tracks: list[float],
     label_w: float,
     label_h: float,
     obstacles: _Obstacles,
@@ -504,24 +540,34 @@ def _place_one(
 ) -> tuple[float, float, int] | None:
     """Cheapest free (angle, radius, side index) for one member, or None when all are taken.
 
-    The cost of a spot is ``angle_cost·|angle offset| + track rank + 1.5·side rank`` (side rank
-    0 is the side pointing most outward); ties go to the smaller offset (in :data:`_OFFSETS`
-    order), then the inner track rank, then the side. Spots are visited lazily in order of
-    cost: the spots of one offset enter a heap only once every cheaper spot has been tried, so
-    a member that fits at or near its preferred angle costs a handful of box checks.
+    ``tracks`` are the radii of the member's band (:func:`_tracks`). The cost of a spot is
+    ``angle_cost·|angle offset| + track rank + 1.5·side rank`` (side rank 0 is the side
+    pointing most outward); ties go to the smaller offset (in :data:`_OFFSETS` order), then
+    the inner track rank. Spots are tried in order of cost (:func:`_search_order`), the
+    geometry of an angle worked out only when the search first reaches it, so a member that
+    fits at or near its preferred angle costs a handful of box checks. Whether a node square
+    is free is tested once per angle and track, whichever side its label is tried on.
     """
-    tracks = _tracks(*band)
     h, w, nr, gap = label_h, label_w, NODE_RADIUS, LABEL_GAP
     lo, hi = MARGIN, SIZE - MARGIN
-    n_sd = len(_SIDES)
-    heap: list[tuple[float, int, int, int]] = []
-    geometry: list[tuple[float, float, float]] = []  # per offset: angle, sin, cos
-
-    def fits(oi: int, tr: int, sd: int) -> bool:
-        _, s, c = geometry[oi]
+    n_tr = len(tracks)
+    free = obstacles.free
+    offsets = _OFFSETS
+    # Per offset reached: angle, sin, cos, label sides best first.
+    geometry: list[tuple[float, float, float, tuple[int, ...]]] = []
+    node_free: dict[int, bool] = {}  # offset index · tracks + track → node square free
+    for oi, tr, rank in _search_order(angle_cost, n_tr):
+        if oi == len(geometry):  # offsets are first reached in order
+            angle = (preferred + offsets[oi]) % 360.0
+            rad = math.radians(angle)
+            s, c = math.sin(rad), math.cos(rad)
+            geometry.append((angle, s, c, _side_order(s, c)))
+        angle, s, c, sides = geometry[oi]
+        sd = sides[rank]
         r = tracks[tr]
         x = CENTRE + r * s
         y = CENTRE - r * c
+        # The label box, computed exactly as _label_geometry will (same operations, same order).
         if sd == 0:
             lx0 = x + nr + gap
         elif sd == 1:
@@ -536,28 +582,13 @@ def _place_one(
             ly0 = y - h / 2
         lx1, ly1 = lx0 + w, ly0 + h
         if not (lx0 >= lo and ly0 >= lo and lx1 <= hi and ly1 <= hi):
-            return False
-        return obstacles.free(x - nr, y - nr, x + nr, y + nr) and obstacles.free(lx0, ly0, lx1, ly1)
-
-    for oi, offset in enumerate(_OFFSETS):
-        base = angle_cost * abs(offset)
-        # Every spot already queued that costs no more than the cheapest spot of this offset
-        # comes first (on equal cost the earlier offset wins).
-        while heap and heap[0][0] <= base:
-            _, i, tr, sd = heapq.heappop(heap)
-            if fits(i, tr, sd):
-                return geometry[i][0], tracks[tr], sd
-        angle = (preferred + offset) % 360.0
-        rad = math.radians(angle)
-        geometry.append((angle, math.sin(rad), math.cos(rad)))
-        ranks = _side_ranks(angle)
-        for tr in range(len(tracks)):
-            for sd in range(n_sd):
-                heapq.heappush(heap, (base + tr + 1.5 * ranks[sd], oi, tr, sd))
-    while heap:
-        _, i, tr, sd = heapq.heappop(heap)
-        if fits(i, tr, sd):
-            return geometry[i][0], tracks[tr], sd
+            continue
+        k = oi * n_tr + tr
+        ok = node_free.get(k)
+        if ok is None:
+            ok = node_free[k] = free(x - nr, y - nr, x + nr, y + nr)
+        if ok and free(lx0, ly0, lx1, ly1):
+            return angle, r, sd
     return None
 
 
@@ -628,6 +659,7 @@ def _layout(
     else:
         bands = _ring_bands(rings_used, _count_weights(rings_used, counts), AREA_SHARE)
     band_of = {r: (inner, outer) for r, inner, outer in bands}
+    tracks_of = {r: _tracks(inner, outer) for r, inner, outer in bands}
 
     obstacles = _Obstacles()
     obstacles.add(Box(CENTRE - EGO_RADIUS, CENTRE - EGO_RADIUS, 2 * EGO_RADIUS, 2 * EGO_RADIUS))
@@ -659,7 +691,7 @@ def _layout(
         w = text_width(text, font)
         want = preferred_of(m.key, m.kind)
         cost = KEPT_ANGLE_COST if m.key in memory else ANGLE_COST
-        spot = _place_one(want, band_of[ring], w, label_h, obstacles, cost)
+        spot = _place_one(want, tracks_of[ring], w, label_h, obstacles, cost)
         if spot is None:
             complete = False
             inner, outer = band_of[ring]
