@@ -28,10 +28,8 @@ import datetime as _dt
 import json
 import os
 import platform
-import re
 import resource
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -44,6 +42,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from _common import cpu_model, run_worker, write_docs_section  # noqa: E402
 
 from kith.network.model import CATEGORICAL_FIELDS  # noqa: E402
 from kith.network.tables import Column, Tables  # noqa: E402
@@ -257,43 +257,19 @@ def worker_networkx(n: int, sample: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def _run_worker(args: list[str]) -> dict[str, Any]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
-
-
 # -- report -----------------------------------------------------------------------------------
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def run(n: int, small: int, repeats: int, sample: int) -> dict[str, Any]:
-    big = _run_worker(["--worker-batch", str(n), "--repeats", str(repeats)])
-    little = _run_worker(["--worker-batch", str(small), "--repeats", str(repeats)])
-    nx_result = _run_worker(
-        ["--worker-networkx", str(n), "--sample", str(sample), "--repeats", str(repeats)]
+    big = run_worker(__file__, ["--worker-batch", str(n), "--repeats", str(repeats)])
+    little = run_worker(__file__, ["--worker-batch", str(small), "--repeats", str(repeats)])
+    nx_result = run_worker(
+        __file__, ["--worker-networkx", str(n), "--sample", str(sample), "--repeats", str(repeats)]
     )
     nx_total = nx_result["per_map_s"] * n
     return {
         "date": _dt.date.today().isoformat(),
-        "machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {_cpu_model()}",
+        "machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}",
         "python": platform.python_version(),
         "numpy": np.__version__,
         "repeats": repeats,
@@ -348,16 +324,6 @@ def docs_section(r: dict[str, Any], table: str) -> str:
     )
 
 
-def write_docs(section: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Measures at scale\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=100_000, help="maps in the large run")
@@ -385,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     if args.write_docs:
-        write_docs(docs_section(result, table))
+        write_docs_section("Measures at scale", docs_section(result, table))
         print(f"updated {ROOT / 'docs' / 'benchmarks.md'}")
     return 0
 

@@ -22,11 +22,9 @@ import datetime as _dt
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from _common import cpu_model, run_worker, write_docs_section  # noqa: E402
 
 from kith.formats.egor import Engine  # noqa: E402
 
@@ -106,31 +106,7 @@ def worker_compare(folder: str) -> dict[str, Any]:
     return {"equal": bool(same)}
 
 
-def _run_worker(args: list[str]) -> dict[str, Any]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
-
-
 # -- run and report ---------------------------------------------------------------------------
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _versions() -> dict[str, str]:
@@ -155,7 +131,7 @@ def run(sizes: list[int], repeats: int, root: Path) -> dict[str, Any]:
         runs: dict[str, list[dict[str, Any]]] = {e: [] for e in ENGINES}
         for _ in range(repeats):
             for engine in ENGINES:
-                runs[engine].append(_run_worker(["--worker", str(folder), engine]))
+                runs[engine].append(run_worker(__file__, ["--worker", str(folder), engine]))
         row: dict[str, Any] = {
             "n": n,
             "mb": mb / 1e6,
@@ -168,10 +144,10 @@ def run(sizes: list[int], repeats: int, root: Path) -> dict[str, Any]:
             }
         row["speedup"] = row["python"]["wall_s"] / row["pyarrow"]["wall_s"]
         rows.append(row)
-    equal = _run_worker(["--worker-compare", str(data_folder(min(sizes), root))])["equal"]
+    equal = run_worker(__file__, ["--worker-compare", str(data_folder(min(sizes), root))])["equal"]
     return {
         "date": _dt.date.today().isoformat(),
-        "machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {_cpu_model()}",
+        "machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}",
         **_versions(),
         "repeats": repeats,
         "load": (load_before, os.getloadavg()[0]),
@@ -234,17 +210,6 @@ def docs_section(r: dict[str, Any], table: str) -> str:
     )
 
 
-def write_docs(section: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    """Replace this benchmark's section of ``path`` (or append it); other sections stay."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=100_000, help="maps in the large folder")
@@ -277,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     if args.write_docs:
-        write_docs(docs_section(result, table))
+        write_docs_section(SECTION, docs_section(result, table))
         print(f"updated {ROOT / 'docs' / 'benchmarks.md'}")
     return 0 if result["equal"] else 1
 
