@@ -8,6 +8,7 @@ an admin who also works a caseload is given a practitioner or team-lead membersh
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -91,3 +92,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.team} ({self.get_role_display()})"
+
+
+class Authored(models.Model):
+    """Who created a record and when it was created and last changed (for case records)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from kith.accounts.models import Organisation
+from kith.accounts.models import Authored, Organisation
 from kith.people.models import Person
 
 
@@ -54,7 +54,7 @@ class ResponseStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
-class Response(models.Model):
+class Response(Authored):
     """One completed questionnaire of one person."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="responses")
@@ -73,15 +73,6 @@ class Response(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("person", "date", "id")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from kith.accounts.models import Team
+from kith.accounts.models import Authored, Team
 from kith.people.models import Person
 
 
@@ -69,7 +69,7 @@ class GoalStatus(models.TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
-class Goal(models.Model):
+class Goal(Authored):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="goals")
     cycle = models.ForeignKey(
         "Cycle", on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
@@ -83,15 +83,6 @@ class Goal(models.Model):
     chime = models.JSONField("CHIME domains", default=list, blank=True)
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("person", "created_at", "id")
@@ -126,7 +117,7 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
-class Action(models.Model):
+class Action(Authored):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField("the step", max_length=300)
     kind = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.OTHER)
@@ -144,15 +135,6 @@ class Action(models.Model):
     status = models.CharField(
         max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("goal", "due_date", "id")
