@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kith.formats.errors import FormatError
 from kith.network.model import NetworkError
@@ -53,7 +53,7 @@ def progress_bar(
 # -- research commands ---------------------------------------------------------------------
 
 
-def _read_options(args: argparse.Namespace) -> dict[str, str]:
+def _read_options(args: argparse.Namespace) -> dict[str, Any]:
     """Options that only the egor reader understands (column names)."""
     options = {
         "ego_id": args.ego_col,
@@ -77,7 +77,11 @@ def cmd_measures(args: argparse.Namespace) -> int:
 
         with progress_bar("reading tables", unit="table") as progress:
             tables = read_egor_tables(
-                path, weight=args.weight, progress=progress, **_read_options(args)
+                path,
+                weight=args.weight,
+                progress=progress,
+                max_bytes=_max_bytes(args, "table"),
+                **_read_options(args),
             )
     else:
         if args.weight is not None and args.weight != "weight":
@@ -86,7 +90,7 @@ def cmd_measures(args: argparse.Namespace) -> int:
                 "other formats carry the tie weight in 'weight'",
                 file=path,
             )
-        tables = Tables.from_networks(read_networks(path, fmt))
+        tables = Tables.from_networks(read_networks(path, fmt, max_bytes=args.max_bytes))
     with progress_bar("measures") as progress:
         columns = batch_measures(
             tables, by=args.by or (), weight=args.weight is not None, progress=progress
@@ -102,7 +106,9 @@ def cmd_measures(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from kith.formats.registry import read_networks, write_networks
 
-    networks = read_networks(Path(args.input), args.source_format, **_read_options(args))
+    networks = read_networks(
+        Path(args.input), args.source_format, max_bytes=args.max_bytes, **_read_options(args)
+    )
     write_networks(networks, Path(args.output), args.target_format)
     print(f"{len(networks)} maps written → {args.output}", file=sys.stderr)
     return 0
@@ -113,7 +119,7 @@ def cmd_draw(args: argparse.Namespace) -> int:
     from kith.network.drawing import draw_svg
 
     path = Path(args.input)
-    networks = read_networks(path, args.format, **_read_options(args))
+    networks = read_networks(path, args.format, max_bytes=args.max_bytes, **_read_options(args))
     chosen = [n for n in networks if n.ego_id == args.ego]
     if not chosen:
         known = ", ".join(n.ego_id for n in networks[:10])
@@ -171,7 +177,11 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
     from django.core.management.base import CommandError
 
     call_command("migrate", interactive=False, verbosity=0)
-    options = {k: v for k, v in (("profile", args.profile), ("kind", args.kind)) if v}
+    options = {
+        k: v
+        for k, v in (("profile", args.profile), ("kind", args.kind), ("max_bytes", args.max_bytes))
+        if v
+    }
     try:
         call_command("import_assets", args.source, **options)
     except CommandError as error:
@@ -209,7 +219,42 @@ def cmd_manage(args: argparse.Namespace) -> int:
 FORMAT_CHOICES = ["egor", "netcanvas", "netcanvas-graphml", "graphml", "json"]
 
 
+def byte_size(text: str) -> int:
+    """``--max-bytes`` values: a number of bytes, or with a K, M or G suffix (powers of 1024).
+
+    >>> byte_size("2G"), byte_size("500M"), byte_size("1000")
+    (2147483648, 524288000, 1000)
+    """
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    try:
+        value = int(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 500M or 2G") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the size must be positive")
+    return value
+
+
+def _max_bytes(args: argparse.Namespace, kind: str) -> int:
+    from kith.formats.limits import DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_TABLE_BYTES
+
+    if args.max_bytes is not None:
+        return int(args.max_bytes)
+    return DEFAULT_MAX_TABLE_BYTES if kind == "table" else DEFAULT_MAX_DOCUMENT_BYTES
+
+
+def _add_limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-bytes",
+        type=byte_size,
+        metavar="SIZE",
+        help="largest input file read (e.g. 2G; default 1G for CSV tables, 256M for JSON/XML)",
+    )
+
+
 def _add_column_options(parser: argparse.ArgumentParser) -> None:
+    _add_limit_option(parser)
     group = parser.add_argument_group("egor column names (defaults: egor's own)")
     group.add_argument("--ego-col", help="ego id column (default .egoID)")
     group.add_argument("--alter-col", help="alter id column (default .altID)")
@@ -278,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="PATH|URL")
     p.add_argument("--profile", choices=["hsds", "oruk"], help="schemas to check against")
     p.add_argument("--kind", help="HSDS entity of the top-level records (default: detected)")
+    _add_limit_option(p)
     p.set_defaults(func=cmd_import_assets)
 
     p = sub.add_parser("export-assets", help="export the directory as HSDS 3 JSON or CSV")

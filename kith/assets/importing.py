@@ -20,6 +20,13 @@ from django.conf import settings
 
 from kith.formats import hsds
 from kith.formats.errors import FormatError
+from kith.formats.limits import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    DEFAULT_MAX_TABLE_BYTES,
+    decode_utf8,
+    parse_json,
+    read_utf8,
+)
 
 MAX_PAGES = 10_000
 TIMEOUT_SECONDS = 30
@@ -117,20 +124,22 @@ def _check_flat(
     return errors
 
 
-def _fetch(url: str) -> Any:
+def _fetch(url: str, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> Any:
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https"):
         raise FormatError("only http:// and https:// addresses can be imported", file=url)
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            body = response.read()
+            body = response.read(max_bytes + 1)
     except OSError as error:
         raise FormatError(f"could not fetch: {error}", file=url) from None
-    try:
-        return json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FormatError(f"not JSON: {error}", file=url) from None
+    if len(body) > max_bytes:
+        raise FormatError(
+            f"the response is over the limit of {max_bytes} bytes (raise it with --max-bytes)",
+            file=url,
+        )
+    return parse_json(decode_utf8(body, url), url)
 
 
 def _with_page(url: str, page: int) -> str:
@@ -141,15 +150,25 @@ def _with_page(url: str, page: int) -> str:
 
 
 def read_source(
-    source: str | Path, *, profile: str | None = None, kind: str | None = None
+    source: str | Path,
+    *,
+    profile: str | None = None,
+    kind: str | None = None,
+    max_bytes: int | None = None,
 ) -> Source:
-    """Read and check a file, a CSV package folder or an http(s) URL; raise if anything is wrong."""
+    """Read and check a file, a CSV package folder or an http(s) URL; raise if anything is wrong.
+
+    ``max_bytes``: the largest file (or fetched page) read; default 256 MiB for JSON
+    (:data:`~kith.formats.limits.DEFAULT_MAX_DOCUMENT_BYTES`), 1 GiB for each CSV file.
+    """
     text = str(source)
     if text.startswith(("http://", "https://")) or "://" in text:
-        return _read_url(text, profile, kind)
+        return _read_url(text, profile, kind, max_bytes or DEFAULT_MAX_DOCUMENT_BYTES)
     path = Path(text)
     if path.is_dir():
-        directory = hsds.read_hsds_csv(path, on_dangling="keep")
+        directory = hsds.read_hsds_csv(
+            path, on_dangling="keep", max_bytes=max_bytes or DEFAULT_MAX_TABLE_BYTES
+        )
         chosen = _profile_of(None, profile)
         errors = []
         for entity, table in directory.with_explicit_links().tables():
@@ -162,19 +181,26 @@ def read_source(
         return Source(text, directory, chosen, _dangling(directory))
     if not path.is_file():
         raise FormatError("no such file or folder", file=path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as error:
-        raise FormatError(f"not valid JSON: {error.msg}", file=path, line=error.lineno) from None
-    except UnicodeDecodeError:
-        raise FormatError("not UTF-8 text", file=path) from None
+    raw = parse_json(read_utf8(path, max_bytes or DEFAULT_MAX_DOCUMENT_BYTES), path)
     chosen = _profile_of(raw, profile)
     entity = None if _is_tabular_or_root(raw) else _kind(raw, path.name, kind)
-    directory = hsds.read_hsds_json(raw, kind=entity) if entity else hsds.read_hsds_json(raw)
+    try:
+        directory = hsds.read_hsds_json(raw, kind=entity) if entity else hsds.read_hsds_json(raw)
+    except FormatError as error:
+        raise _in_file(error, path) from None
     errors = _check_json(raw, str(path), entity, chosen)
     if errors:
         raise ImportRejected(errors)
     return Source(text, directory, chosen, _dangling(directory))
+
+
+def _in_file(error: FormatError, file: str | Path) -> FormatError:
+    """``error`` (from records already parsed) with the file they came from."""
+    if error.file is not None:
+        return error
+    return FormatError(
+        error.problem, file=file, line=error.line, record=error.record, field=error.field
+    )
 
 
 def _is_tabular_or_root(raw: Any) -> bool:
@@ -195,8 +221,8 @@ def _dangling(directory: hsds.Directory) -> list[str]:
     ]
 
 
-def _read_url(url: str, profile: str | None, kind: str | None) -> Source:
-    first = _fetch(url)
+def _read_url(url: str, profile: str | None, kind: str | None, max_bytes: int) -> Source:
+    first = _fetch(url, max_bytes)
     chosen = _profile_of(first, profile)
     name = urllib.parse.urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or url
     entity = _kind(first, name, kind)
@@ -206,7 +232,7 @@ def _read_url(url: str, profile: str | None, kind: str | None) -> Source:
         number = first.get("page_number") or 1
         if isinstance(total, int) and isinstance(number, int):
             for page in range(number + 1, min(total, MAX_PAGES) + 1):
-                pages.append(_fetch(_with_page(url, page)))
+                pages.append(_fetch(_with_page(url, page), max_bytes))
     errors: list[FormatError] = []
     for i, page in enumerate(pages):
         where = url if i == 0 else _with_page(url, i + 1)

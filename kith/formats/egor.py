@@ -51,7 +51,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from kith.formats.csv_safe import safe_row, unsafe_cell
 from kith.formats.errors import FormatError
+from kith.formats.limits import DEFAULT_MAX_TABLE_BYTES, check_size, refuse_wide_or_binary
 from kith.network.model import (
     CATEGORICAL_FIELDS,
     CIRCLES,
@@ -276,6 +278,7 @@ class _Table(_Source):
         if not path.is_file():
             raise FormatError("file not found", file=path)
         data = path.read_bytes()
+        refuse_wide_or_binary(data, self.name)
         try:
             self.text = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
@@ -573,7 +576,7 @@ def _free_column(factor: _Factor) -> Column:
     by_text: dict[str, int] = {}
     per_unique: list[int] = []
     for raw in factor.uniques:
-        text = category_text(raw)
+        text = category_text(unsafe_cell(raw))
         per_unique.append(-1 if text is None else by_text.setdefault(text, len(by_text)))
     return Column(factor.mapped(per_unique, np.int32), tuple(by_text))
 
@@ -643,6 +646,7 @@ def read_egor_tables(
     ties_file: str = "ties.csv",
     progress: Callable[[int, int], None] | None = None,
     engine: Engine | str = "auto",
+    max_bytes: int = DEFAULT_MAX_TABLE_BYTES,
 ) -> Tables:
     """Read egor's three CSV tables from ``folder`` into :class:`Tables`.
 
@@ -669,10 +673,15 @@ def read_egor_tables(
         bytes that are not UTF-8) the pure reader reads the folder again, so errors are the
         same too.
 
+    max_bytes : int
+        Largest file accepted (each of the three), default
+        :data:`~kith.formats.limits.DEFAULT_MAX_TABLE_BYTES` (1 GiB); a larger one is refused
+        before it is read.
+
     Raises
     ------
     FormatError
-        Naming file, line and field: missing file or ID column, duplicate ego id, duplicate
+        Naming file, line and field: a file over ``max_bytes``, missing file or ID column, duplicate ego id, duplicate
         alter id within an ego, alter of an unknown ego, tie naming an unknown alter, self-tie,
         bad core-field value, non-numeric weight, bytes that are not UTF-8.
     ValueError
@@ -702,6 +711,8 @@ def read_egor_tables(
         ties_file=ties_file,
         progress=progress,
     )
+    for name in (egos_file, alters_file, ties_file):
+        check_size(options.folder / name, max_bytes)
     if engine == "pyarrow" or (engine == "auto" and options.size() >= AUTO_PYARROW_BYTES):
         if _pyarrow_available():
             tables = _read_arrow(options)
@@ -857,7 +868,7 @@ def _read(load: Callable[[Path, Sequence[str]], _Source], o: _Options) -> Tables
     alter_keys = ids.strings(stripped, order)
     labels: list[str] | None = None
     if label_factor is not None:
-        per_label = ["" if _missing(v) else v.strip() for v in label_factor.uniques]
+        per_label = ["" if _missing(v) else unsafe_cell(v.strip()) for v in label_factor.uniques]
         labels = label_factor.strings(per_label, order)
 
     def take(arr: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -959,6 +970,7 @@ def read_egor(
     alters_file: str = "alters.csv",
     ties_file: str = "ties.csv",
     engine: Engine | str = "auto",
+    max_bytes: int = DEFAULT_MAX_TABLE_BYTES,
 ) -> list[Network]:
     """Read egor's three CSV tables as one :class:`Network` per ego (see :func:`read_egor_tables`).
 
@@ -978,6 +990,7 @@ def read_egor(
         alters_file=alters_file,
         ties_file=ties_file,
         engine=engine,
+        max_bytes=max_bytes,
     )
     return tables.to_networks()
 
@@ -1055,7 +1068,7 @@ def write_egor(
         w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         w.writerow([ego_id, *ego_names])
         for e, eid in enumerate(tables.ego_ids):
-            w.writerow([eid, *(_cell(tables.ego_attrs[n].value(e)) for n in ego_names)])
+            w.writerow(safe_row([eid, *(_cell(tables.ego_attrs[n].value(e)) for n in ego_names)]))
 
     with (folder / alters_file).open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
@@ -1084,7 +1097,7 @@ def write_egor(
                     or "NA"
                 )
             cells.extend(values[n_core:])
-            w.writerow(cells)
+            w.writerow(safe_row(cells))
 
     with (folder / ties_file).open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
@@ -1098,4 +1111,4 @@ def write_egor(
             ]
             value = math.nan if tables.tie_weight is None else float(tables.tie_weight[t])
             cells.append("NA" if math.isnan(value) else repr(value))
-            w.writerow(cells)
+            w.writerow(safe_row(cells))

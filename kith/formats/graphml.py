@@ -21,6 +21,7 @@ or external entities are refused with a :class:`~kith.formats.errors.FormatError
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import tempfile
@@ -35,6 +36,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from kith.formats.errors import FormatError
+from kith.formats.limits import DEFAULT_MAX_DOCUMENT_BYTES, read_limited
 from kith.network.model import AttributeValue, Member, Network, NetworkError, Tie
 
 __all__ = ["GRAPHML_NS", "read_graphml", "write_graphml"]
@@ -94,16 +96,24 @@ class XmlDocument:
         return self.lines.get(id(element))
 
 
-def parse_xml(path: str | Path) -> XmlDocument:
-    """Parse an XML file safely (defusedxml), raising :class:`FormatError` for bad input."""
+def parse_xml(path: str | Path, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> XmlDocument:
+    """Parse an XML file safely (defusedxml), raising :class:`FormatError` for bad input.
+
+    A file over ``max_bytes`` is refused before parsing.
+    """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    data = read_limited(path, max_bytes)
+    if b"\0" in data[:4] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # expat guesses such files, but XML 1.0 (4.3.3) requires the mark: a guess can be wrong.
+        raise FormatError(
+            "the file is UTF-16 without a byte-order mark; save it as UTF-8",
+            file=path,
+            line=1,
+        )
     builder = _LineTreeBuilder()
     parser = DET.XMLParser(target=builder)
     builder.parser = parser
+    parser.parser.StartDoctypeDeclHandler = _refuse_external_dtd
     try:
         parser.feed(data)
         root = parser.close()
@@ -117,7 +127,11 @@ def parse_xml(path: str | Path) -> XmlDocument:
             line=int(parser.parser.CurrentLineNumber),
         ) from None
     except defusedxml.ExternalReferenceForbidden:
-        raise FormatError("refused: the file refers to an external resource", file=path) from None
+        raise FormatError(
+            "refused: the file refers to an external resource",
+            file=path,
+            line=int(parser.parser.CurrentLineNumber),
+        ) from None
     except defusedxml.DefusedXmlException as exc:
         raise FormatError(f"refused: {exc}", file=path) from None
     except DET.ParseError as exc:
@@ -126,7 +140,26 @@ def parse_xml(path: str | Path) -> XmlDocument:
         if "encoding" in str(exc) or "invalid token" in str(exc):
             msg += " (is the file UTF-8 XML?)"
         raise FormatError(f"not well-formed XML: {msg}", file=path, line=line) from None
-    return XmlDocument(path, root, builder.lines)
+    doc = XmlDocument(path, root, builder.lines)
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(_XINCLUDE):
+            raise FormatError(
+                f"refused: XInclude (<{local(element.tag)}>) would read other files",
+                file=path,
+                line=doc.line(element),
+            )
+    return doc
+
+
+_XINCLUDE = "{http://www.w3.org/2001/XInclude}"
+
+
+def _refuse_external_dtd(
+    name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool
+) -> None:
+    """expat's doctype handler: a DTD loaded from elsewhere (``SYSTEM``/``PUBLIC``) is refused."""
+    if sysid or pubid:
+        raise defusedxml.ExternalReferenceForbidden(name, None, sysid, pubid)
 
 
 def local(tag: str) -> str:
@@ -258,13 +291,16 @@ def _typed(
 # -- reading ------------------------------------------------------------------------------------
 
 
-def read_graphml(path: str | Path) -> list[Network]:
+def read_graphml(path: str | Path, *, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> list[Network]:
     """Read every ``<graph>`` of a GraphML file as one map.
 
     Parameters
     ----------
     path : str or Path
         A ``.graphml`` file, from Kith, networkx, Gephi or another tool.
+    max_bytes : int
+        Largest file accepted, default
+        :data:`~kith.formats.limits.DEFAULT_MAX_DOCUMENT_BYTES` (256 MiB).
 
     Returns
     -------
@@ -279,7 +315,7 @@ def read_graphml(path: str | Path) -> list[Network]:
         a hyperedge or nested graph, or a field value Kith does not accept. The message names
         the file, the line and the field; nothing is returned.
     """
-    doc = parse_xml(path)
+    doc = parse_xml(path, max_bytes)
     if local(doc.root.tag) != "graphml":
         raise FormatError(
             f"the root element is <{local(doc.root.tag)}>; expected <graphml>",

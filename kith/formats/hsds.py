@@ -38,6 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypedDict, cast
 
 from kith.formats.errors import FormatError
+from kith.formats.limits import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    DEFAULT_MAX_TABLE_BYTES,
+    parse_json,
+    read_utf8,
+)
 
 if TYPE_CHECKING:
     from referencing import Registry
@@ -1020,6 +1026,7 @@ def read_hsds_json(
     source: str | Path | Mapping[str, Any] | list[Any],
     *,
     kind: str | None = None,
+    max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
 ) -> Directory:
     """Read HSDS 3.x / ORUK JSON into a :class:`Directory`.
 
@@ -1031,25 +1038,15 @@ def read_hsds_json(
     ``organization_list.json``) and then the record's keys decide.
 
     A record met twice (by id) is merged; a field with two different values is an error naming
-    both places. Raises :class:`FormatError` naming the file, the record's JSON path
+    both places. A file over ``max_bytes`` (default 256 MiB) is refused before it is read.
+    Raises :class:`FormatError` naming the file, the record's JSON path
     (``$.contents[0].service_at_locations[0].location``) and the field; nothing is returned.
     """
     file: str | None = None
     if isinstance(source, str | Path):
         path = Path(source)
         file = str(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise FormatError(f"cannot read file: {exc.strerror or exc}", file=file) from exc
-        except UnicodeDecodeError as exc:
-            raise FormatError(f"not UTF-8 text: {exc.reason}", file=file) from exc
-        try:
-            data: Any = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FormatError(
-                f"not valid JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno
-            ) from exc
+        data: Any = parse_json(read_utf8(path, max_bytes), file)
         if kind is None:
             kind = _entity_from_name(path.name)
     else:
@@ -1183,12 +1180,15 @@ def write_hsds_json(
 
 
 def read_hsds_csv(
-    folder: str | Path, *, on_dangling: Literal["error", "keep"] = "error"
+    folder: str | Path,
+    *,
+    on_dangling: Literal["error", "keep"] = "error",
+    max_bytes: int = DEFAULT_MAX_TABLE_BYTES,
 ) -> Directory:
     """Read the HSDS tabular CSV package in ``folder``; see :func:`kith.formats.hsds_csv.read`."""
     from kith.formats import hsds_csv
 
-    return hsds_csv.read(folder, on_dangling=on_dangling)
+    return hsds_csv.read(folder, on_dangling=on_dangling, max_bytes=max_bytes)
 
 
 def write_hsds_csv(directory: Directory, folder: str | Path) -> list[Path]:

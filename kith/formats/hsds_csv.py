@@ -9,14 +9,17 @@ unknown column, as a string. An empty cell means "no value" (the field is left o
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
 from pathlib import Path
 from typing import Any, Literal
 
+from kith.formats.csv_safe import safe_row, unsafe_cell
 from kith.formats.errors import FormatError
 from kith.formats.hsds import ENTITIES, Directory, Record
+from kith.formats.limits import DEFAULT_MAX_TABLE_BYTES, decode_utf8, read_limited
 
 __all__ = ["read", "write"]
 
@@ -57,7 +60,12 @@ def _number(text: str) -> int | float:
     return value
 
 
-def read(folder: str | Path, *, on_dangling: Literal["error", "keep"] = "error") -> Directory:
+def read(
+    folder: str | Path,
+    *,
+    on_dangling: Literal["error", "keep"] = "error",
+    max_bytes: int = DEFAULT_MAX_TABLE_BYTES,
+) -> Directory:
     """Read every known CSV file in ``folder`` into a :class:`Directory`.
 
     Files are matched to entities by ``datapackage.json`` when it is a readable Data Package,
@@ -65,7 +73,8 @@ def read(folder: str | Path, *, on_dangling: Literal["error", "keep"] = "error")
     are ignored. A row must have an ``id``; the same id twice is merged, and a field with two
     different values is an error naming both lines. With ``on_dangling="error"`` a foreign key
     naming no record in the package (see ``hsds.FOREIGN_KEYS``) is an error; ``"keep"`` keeps
-    it (the official HSDS example package has such references).
+    it (the official HSDS example package has such references). A file over ``max_bytes``
+    (default 1 GiB) is refused before it is read; text must be UTF-8.
 
     Raises :class:`FormatError` with file, line and field; nothing is returned on error.
     """
@@ -83,8 +92,9 @@ def read(folder: str | Path, *, on_dangling: Literal["error", "keep"] = "error")
         entity = by_file[path.name]
         spec = ENTITIES[entity]
         table = directory.table(entity)
+        text = decode_utf8(read_limited(path, max_bytes), path)
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
+            with io.StringIO(text, newline="") as handle:
                 reader = csv.reader(handle, strict=True)
                 header = next(reader, None)
                 if header is None:
@@ -119,7 +129,7 @@ def read(folder: str | Path, *, on_dangling: Literal["error", "keep"] = "error")
                                     field=column,
                                 ) from None
                         else:
-                            rec[column] = cell
+                            rec[column] = unsafe_cell(cell)
                     rid = rec.get("id")
                     if not isinstance(rid, str):
                         raise FormatError("this row has no id", file=path, line=line, field="id")
@@ -193,9 +203,9 @@ def write(directory: Directory, folder: str | Path) -> list[Path]:
         path = root / spec.table
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
+            writer.writerow(safe_row(columns))
             for rec in table.values():
-                writer.writerow([_cell(rec.get(c)) for c in columns])
+                writer.writerow(safe_row(_cell(rec.get(c)) for c in columns))
         written.append(path)
         resources.append(
             {

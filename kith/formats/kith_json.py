@@ -19,6 +19,12 @@ from typing import Any
 
 from kith.formats.errors import FormatError
 from kith.formats.graphml import write_text_atomic
+from kith.formats.limits import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    parse_json,
+    read_limited,
+    refuse_wide_or_binary,
+)
 from kith.network.model import Member, Network, NetworkError, Tie
 
 __all__ = [
@@ -77,8 +83,12 @@ def write_kith_json(networks: Iterable[Network], path: str | Path) -> None:
     write_text_atomic(path, text + "\n")
 
 
-def read_kith_json(path: str | Path) -> list[Network]:
+def read_kith_json(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+) -> list[Network]:
     """Read a Kith JSON file (a collection of maps or a single map).
+
+    A file over ``max_bytes`` (default 256 MiB) is refused before it is read.
 
     Raises
     ------
@@ -96,10 +106,8 @@ def read_kith_json(path: str | Path) -> list[Network]:
     1
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    raw = read_limited(path, max_bytes)
+    refuse_wide_or_binary(raw, path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -109,11 +117,9 @@ def read_kith_json(path: str | Path) -> list[Network]:
             line=raw.count(b"\n", 0, exc.start) + 1,
         ) from None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})", file=path, line=exc.lineno
-        ) from None
+        data = parse_json(
+            text, path, object_pairs_hook=_no_duplicates, parse_constant=_no_constants
+        )
     except _JsonValueError as exc:
         raise FormatError(f"not valid Kith JSON: {exc}", file=path) from None
     return networks_from_data(data, file=path)

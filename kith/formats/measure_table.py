@@ -6,6 +6,8 @@ The input is the column dict of :func:`kith.network.batch.batch_measures`: name 
 - CSV: a header row, ``,`` separated, ``\\n`` line ends, fields quoted only when needed (as
   Python's :mod:`csv` does); ``nan`` and ``None`` are empty cells; floats are written with the
   shortest text that reads back to the same number (Python's ``repr``); integers as integers.
+  Text cells a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) get an
+  apostrophe in front (:mod:`kith.formats.csv_safe`); numbers, negative ones included, never do.
 - Parquet (needs ``pyarrow``: ``pip install kith[parquet]``): ``int64``, ``double`` and
   ``string`` columns, ``nan`` and ``None`` as nulls.
 
@@ -23,6 +25,7 @@ from typing import IO, Any, Literal, cast
 
 import numpy as np
 
+from kith.formats.csv_safe import safe_cell
 from kith.formats.errors import FormatError
 
 TableFormat = Literal["csv", "parquet"]
@@ -58,7 +61,7 @@ def _text_cells(values: np.ndarray[Any, Any]) -> list[str]:
         elif isinstance(v, float):
             out.append(repr(v))
         else:
-            out.append(_quote(str(v)))
+            out.append(_quote(safe_cell(str(v))))
     return out
 
 
@@ -81,7 +84,7 @@ def measure_table_csv(columns: Mapping[str, np.ndarray[Any, Any]]) -> str:
     "b,c",0,
     """
     n_rows = _check(columns)
-    header = ",".join(_quote(str(name)) for name in columns)
+    header = ",".join(_quote(safe_cell(str(name))) for name in columns)
     if not columns:
         return "\n"
     cells = [_text_cells(np.asarray(values)) for values in columns.values()]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,6 +37,14 @@ from xml.etree.ElementTree import Element
 
 from kith.formats.errors import FormatError
 from kith.formats.graphml import KeyDef, XmlDocument, element_data, local, parse_xml, read_keys
+from kith.formats.limits import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    DEFAULT_MAX_TABLE_BYTES,
+    parse_json,
+    read_limited,
+    read_utf8,
+    refuse_wide_or_binary,
+)
 from kith.network.model import AttributeValue, Kind, Member, Network, NetworkError, Tie
 
 __all__ = [
@@ -199,9 +206,11 @@ def load_codebook(codebook: str | Path | Codebook | None) -> Codebook | None:
     if isinstance(codebook, str | Path):
         path = Path(codebook)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise FormatError(f"cannot read the protocol: {exc}", file=path) from None
+            data = parse_json(read_utf8(path, DEFAULT_MAX_DOCUMENT_BYTES), path)
+        except FormatError as exc:
+            raise FormatError(
+                f"cannot read the protocol: {exc.problem}", file=path, line=exc.line
+            ) from None
     else:
         data = codebook
     if not isinstance(data, Mapping):
@@ -413,11 +422,9 @@ class _Table:
                 )
 
 
-def _read_csv(path: Path) -> _Table:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+def _read_csv(path: Path, max_bytes: int = DEFAULT_MAX_TABLE_BYTES) -> _Table:
+    data = read_limited(path, max_bytes)
+    refuse_wide_or_binary(data, path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -520,6 +527,7 @@ def read_netcanvas(
     path: str | Path | Sequence[str | Path],
     *,
     codebook: str | Path | Codebook | None = None,
+    max_bytes: int = DEFAULT_MAX_TABLE_BYTES,
 ) -> list[Network]:
     """Read a Network Canvas CSV export: one map per session.
 
@@ -531,6 +539,9 @@ def read_netcanvas(
     codebook : path, mapping, optional
         The protocol (``protocol.json``) or its codebook, to know the categorical variables
         exactly. Without it they are detected from the data.
+    max_bytes : int
+        Largest file accepted (each file of the export), default
+        :data:`~kith.formats.limits.DEFAULT_MAX_TABLE_BYTES` (1 GiB).
 
     Returns
     -------
@@ -567,12 +578,12 @@ def read_netcanvas(
     book = load_codebook(codebook)
     egos: dict[str, _Ego] = {}
     for ego_path in files.ego:
-        _read_ego_file(_read_csv(ego_path), egos, book)
+        _read_ego_file(_read_csv(ego_path, max_bytes), egos, book)
     node_ids: dict[tuple[Path, str], tuple[str, str]] = {}
     for type_name, node_path in files.nodes:
-        _read_node_file(_read_csv(node_path), type_name, egos, book, node_ids)
+        _read_node_file(_read_csv(node_path, max_bytes), type_name, egos, book, node_ids)
     for type_name, edge_path in files.edges:
-        _read_edge_file(_read_csv(edge_path), type_name, egos, book, node_ids)
+        _read_edge_file(_read_csv(edge_path, max_bytes), type_name, egos, book, node_ids)
     return _build(list(egos.values()))
 
 
@@ -712,7 +723,10 @@ def _read_edge_file(
 
 
 def read_netcanvas_graphml(
-    path: str | Path, *, codebook: str | Path | Codebook | None = None
+    path: str | Path,
+    *,
+    codebook: str | Path | Codebook | None = None,
+    max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
 ) -> list[Network]:
     """Read a Network Canvas GraphML export: one map per ``<graph>`` (one per session).
 
@@ -728,7 +742,7 @@ def read_netcanvas_graphml(
         For refused or malformed XML, an undeclared key, a bad value, a duplicate node, an edge
         to an unknown node; naming the file, line and field.
     """
-    doc = parse_xml(path)
+    doc = parse_xml(path, max_bytes)
     if local(doc.root.tag) != "graphml":
         raise FormatError(
             f"the root element is <{local(doc.root.tag)}>; expected <graphml>",

@@ -106,37 +106,42 @@ def _check_name(format: str, path: Path) -> FormatInfo:
     return info
 
 
-def read_networks(path: str | Path, format: str | None = None, **options: Any) -> list[Network]:
+def read_networks(
+    path: str | Path, format: str | None = None, *, max_bytes: int | None = None, **options: Any
+) -> list[Network]:
     """Read maps from ``path`` in ``format`` (detected when not given).
 
     ``options`` go to the format's reader (e.g. ``codebook=`` for Network Canvas, ``ego_id=``
-    for egor). Raises :class:`FormatError` for bad input, naming file, line/record and field.
+    for egor). ``max_bytes``: the largest file read (default: the reader's own, see
+    :mod:`kith.formats.limits`). Raises :class:`FormatError` for bad input, naming file,
+    line/record and field.
     """
     path = Path(path)
     name = format or detect_format(path)
     _check_name(name, path)
+    limit: dict[str, Any] = {} if max_bytes is None else {"max_bytes": max_bytes}
     if name == "egor":
         from kith.formats.egor import read_egor
 
         folder = path.parent if path.is_file() else path
-        return read_egor(folder, **options)
+        return read_egor(folder, **limit, **options)
     if name == "netcanvas":
         from kith.formats.netcanvas import read_netcanvas
 
-        return read_netcanvas(path, **options)
+        return read_netcanvas(path, **limit, **options)
     if name == "netcanvas-graphml":
         from kith.formats.netcanvas import read_netcanvas_graphml
 
-        return read_netcanvas_graphml(path, **options)
+        return read_netcanvas_graphml(path, **limit, **options)
     if options:
         raise TypeError(f"the {name} reader takes no options; got {', '.join(options)}")
     if name == "graphml":
         from kith.formats.graphml import read_graphml
 
-        return read_graphml(path)
+        return read_graphml(path, **limit)
     from kith.formats.kith_json import read_kith_json
 
-    return read_kith_json(path)
+    return read_kith_json(path, **limit)
 
 
 def write_networks(

@@ -382,7 +382,6 @@ def test_progress_counts_the_three_tables(tmp_path: Path, engine: str) -> None:
         ('.egoID,.altID,label\n1,a,say "hi"\n1,b,x\n2,a,y\n', False),  # quote in unquoted field
         ('.egoID,.altID,label\n1,a,"x"y\n1,b,x\n2,a,y\n', False),  # text after closing quote
         ('.egoID,.altID,label\n1,a, "x"\n1,b,x\n2,a,y\n', False),  # blank before opening quote
-        (".egoID,.altID,label\n1,a,x\0y\n1,b,x\n2,a,y\n", False),  # NUL
         ("\n.egoID,.altID,sex\n1,a,f\n1,b,m\n2,a,m\n", False),  # blank line before the header
     ],
 )
@@ -392,6 +391,15 @@ def test_engines_agree_on_odd_text(tmp_path: Path, alters: str, pyarrow_reads: b
     (folder / "alters.csv").write_bytes(alters.encode())
     assert assert_engines_agree(folder) is not None
     assert (egor._read_arrow(egor._Options(folder)) is not None) == pyarrow_reads
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_nul_byte_is_refused_by_both_engines(tmp_path: Path, engine: str) -> None:
+    # A NUL byte means a binary file or UTF-16 without a byte-order mark (tests/hostile).
+    pytest.importorskip("pyarrow")
+    folder = write(tmp_path, EGOS, ".egoID,.altID,label\n1,a,x\0y\n1,b,x\n2,a,y\n", TIES)
+    with pytest.raises(FormatError, match=r"alters.csv, line 2: NUL byte"):
+        read_egor_tables(folder, engine=engine)
 
 
 def test_field_size_limit_is_the_csv_modules(tmp_path: Path) -> None:

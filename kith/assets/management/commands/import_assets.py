@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kith.assets.actions import do_import_directory
 from kith.assets.importing import ImportRejected, read_source
+from kith.cli import byte_size
 from kith.formats.errors import FormatError
 
 
@@ -22,11 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("source", help="file, folder or http(s) URL")
         parser.add_argument("--profile", choices=["hsds", "oruk"], default=None)
         parser.add_argument("--kind", default=None, help="HSDS entity of the top-level records")
+        parser.add_argument(
+            "--max-bytes",
+            type=byte_size,
+            default=None,
+            help="largest file read (e.g. 2G; default 256M for JSON, 1G per CSV file)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             source = read_source(
-                options["source"], profile=options["profile"], kind=options["kind"]
+                options["source"],
+                profile=options["profile"],
+                kind=options["kind"],
+                max_bytes=options["max_bytes"],
             )
         except (FormatError, ImportRejected) as error:
             raise CommandError(str(error)) from None
