@@ -7,7 +7,8 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from kith.people.access import get_person_for_user, people_for_user
+from kith.audit.log import record_view
+from kith.people.access import get_person_for_user, in_order, people_for_user, people_in_order
 from kith.people.models import Person
 
 router = Router(tags=["people"])
@@ -53,16 +54,17 @@ def people_list(
     request: HttpRequest, q: str = "", status: str = "", limit: int = 50, offset: int = 0
 ) -> PeoplePage:
     """The people on the caseloads of your teams, by name (``limit`` at most 200)."""
-    people = people_for_user(request.user).order_by("display_name", "id")
-    if q:
-        people = people.filter(display_name__icontains=q)
+    people = people_for_user(request.user)
     if status:
         people = people.filter(status=status)
+    # Searched and sorted in Python: names are encrypted in the database.
+    ids = people_in_order(people, q)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
+    record_view("people.person")
     return PeoplePage(
-        count=people.count(),
-        items=[PersonOut.of(p) for p in people[offset : offset + limit]],
+        count=len(ids),
+        items=[PersonOut.of(p) for p in in_order(people, ids[offset : offset + limit])],
     )
 
 

@@ -31,16 +31,24 @@ class PersonForm(GovukModelForm):
             "consent_date",
             "consent_by",
             "consent_how",
+            "consent_withdrawn_on",
             "next_review",
+            "lawful_basis",
+            "special_category_condition",
+            "legal_hold",
+            "legal_hold_reason",
         )
         error_messages: ClassVar[dict[str, Any]] = {
             "display_name": {"required": "Enter a name, pseudonym or initials"},
         }
         widgets: ClassVar[dict[str, Any]] = {
             "consent_date": DateInput(),
+            "consent_withdrawn_on": DateInput(),
             "next_review": DateInput(),
             "status": forms.RadioSelect,
             "consent_how": forms.RadioSelect,
+            "lawful_basis": forms.RadioSelect,
+            "special_category_condition": forms.RadioSelect,
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -58,7 +66,16 @@ class PersonForm(GovukModelForm):
             .order_by("first_name", "username")
         )
         self.fields["key_worker"].label_from_instance = lambda u: u.display_name
-        self.fields["consent_how"].choices = [c for c in self.fields["consent_how"].choices if c[0]]
+        for name in ("consent_how", "lawful_basis", "special_category_condition"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        # Anyone on the team may place a legal hold (it only stops deletion); only a team lead of
+        # the person's team may lift one.
+        self.can_lift_hold = not (self.instance.pk and self.instance.legal_hold) or (
+            user.is_team_lead_of(self.instance.team_id)
+        )
+        if not self.can_lift_hold:
+            for name in ("legal_hold", "legal_hold_reason"):
+                self.fields[name].disabled = True
         if not self.instance.pk:
             self.fields["key_worker"].initial = user.pk
             if len(team_ids) == 1:
@@ -78,7 +95,57 @@ class PersonForm(GovukModelForm):
             self.add_error("consent_how", "Say how consent was given")
         if data.get("consent_date") and data["consent_date"] > dt.date.today():
             self.add_error("consent_date", "The date consent was given must be today or earlier")
+        withdrawn = data.get("consent_withdrawn_on")
+        if withdrawn and withdrawn > dt.date.today():
+            self.add_error(
+                "consent_withdrawn_on", "The date consent was withdrawn must be today or earlier"
+            )
+        elif withdrawn and data.get("consent_date") and withdrawn < data["consent_date"]:
+            self.add_error(
+                "consent_withdrawn_on",
+                "The date consent was withdrawn must be on or after the date it was given",
+            )
+        if data.get("legal_hold") and not (data.get("legal_hold_reason") or "").strip():
+            self.add_error("legal_hold_reason", "Say why the record is on legal hold")
         return data
+
+
+class EraseForm(GovukForm):
+    """Erasing a person: type their reference (or initials) to show it is the right record."""
+
+    confirm = forms.CharField(label="", max_length=120)
+    reason = forms.CharField(
+        label="Why is the record being erased?",
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example “the person asked for erasure on 3 March”. Do not write names: "
+        "the reason is kept in the audit trail after the record has gone.",
+        error_messages={"required": "Say why the record is being erased"},
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = confirmation_phrase(person)
+        self.fields["confirm"].label = f"To confirm, type {self.expected}"
+        self.fields["confirm"].error_messages["required"] = f"Type {self.expected} to confirm"
+
+    def clean_confirm(self) -> str:
+        typed: str = self.cleaned_data["confirm"]
+        if _folded(typed) != _folded(self.expected):
+            raise forms.ValidationError(f"Type {self.expected} exactly to confirm")
+        return typed
+
+
+def _folded(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def confirmation_phrase(person: Person) -> str:
+    """What a team lead types to confirm an erasure: the local reference, else the initials."""
+    if person.reference.strip():
+        return person.reference.strip()
+    initials = "".join(w[0] for w in person.display_name.split() if w[0].isalnum()).upper()
+    return initials or str(person.pk)
 
 
 SHOW_CHOICES = [
