@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from kith.audit.signals import record_bulk_create
+from kith.maps.drawing import drawing_to_keep
 from kith.maps.models import Map, MapMember, MapStatus, MapTie
 from kith.network import Member, NetworkError, Tie
 from kith.people.models import REVIEW_INTERVAL, Person
@@ -71,13 +73,25 @@ def _lock(the_map: Map, expected_version: int | None) -> Map:
     return locked
 
 
+def _keep_drawing(the_map: Map) -> list[str]:
+    """Check the whole map with the core model and keep its drawing (a final map also keeps
+    its drawing's angles, the memory of later maps). Returns the fields to save."""
+    kept = drawing_to_keep(the_map, the_map.to_network())
+    the_map.drawing_svg, the_map.drawing_inputs = kept.svg, kept.inputs
+    if the_map.status != MapStatus.FINAL:
+        return ["drawing_svg", "drawing_inputs"]
+    the_map.layout_angles = kept.angles
+    return ["drawing_svg", "drawing_inputs", "layout_angles"]
+
+
 def _finish(locked: Map, original: Map) -> Map:
-    """Check the whole map with the core model, bump the version and refresh the caller's copy."""
-    locked.to_network()
+    """Check the whole map with the core model, keep its drawing, bump the version and refresh
+    the caller's copy."""
+    kept = _keep_drawing(locked)
     locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
-    original.version = locked.version
-    original.updated_at = locked.updated_at
+    locked.save(update_fields=["version", "updated_at", *kept])
+    for name in ("version", "updated_at", *kept):
+        setattr(original, name, getattr(locked, name))
     return locked
 
 
@@ -116,13 +130,15 @@ def do_create_map(user: User, person: Person, date: dt.date | None = None) -> Ma
         by_key = {m.key: m for m in copies}
         if any(m.pk is None for m in copies):  # backends that do not return ids
             by_key = {m.key: m for m in the_map.members.all()}
-        MapTie.objects.bulk_create(
+        tie_copies = MapTie.objects.bulk_create(
             [
                 MapTie(map=the_map, a=by_key[t.a.key], b=by_key[t.b.key], weight=t.weight)
                 for t in base.ties.select_related("a", "b")
             ]
         )
-    the_map.to_network()
+        # bulk_create sends no signals: the copies are audited here, in one INSERT.
+        record_bulk_create([*by_key.values(), *tie_copies], person_id=person.pk)
+    the_map.save(update_fields=_keep_drawing(the_map))
     return the_map
 
 
@@ -234,7 +250,7 @@ def do_finalise_map(user: User, the_map: Map, *, expected_version: int | None = 
     locked.finalised_at = timezone.now()
     locked.finalised_by = user
     locked.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
-    _finish(locked, the_map)
+    _finish(locked, the_map)  # keeps the drawing's angles: later maps read them as their memory
     the_map.status, the_map.finalised_at = locked.status, locked.finalised_at
     the_map.finalised_by = user
     person = Person.objects.select_for_update().get(pk=locked.person_id)

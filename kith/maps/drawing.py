@@ -5,127 +5,84 @@ map the memory comes from the person's earlier maps, laid out in order, each wit
 of the ones before it, so a member keeps the angle it had the first time it was placed (unless
 that spot is taken on a later map) and returns to it when it comes back after a gap.
 
-Nothing is cached between requests: the earlier maps' members are read in one query and laid
-out again each time (a few milliseconds per map).
+A final map keeps the angles of its drawing (``Map.layout_angles``, derived data written by
+:func:`kith.maps.actions.do_finalise_map`), so the memory of a later map is read, not laid out
+again: one query for the earlier maps and their kept angles. Maps without kept angles (drafts
+and maps finalised before the angles were kept) are laid out as before, with one more query
+for their members; nothing is written on a read.
+
+Every change to a map also keeps its drawing (``Map.drawing_svg``, written by the actions in
+the same transaction) with a fingerprint of what it was made from (:func:`drawing_inputs`: the
+whole network, the angle memory, the drawing options and the source of the drawing code). A
+read shows the kept drawing only when the fingerprint of what it would draw now is the same,
+so the result is always what drawing afresh gives; otherwise (a map changed outside the
+actions, an earlier map changed, new drawing code, other options) it draws afresh.
 """
 
 from __future__ import annotations
 
-import string
-from collections.abc import Sequence
-from typing import Any
+import dataclasses
+import hashlib
+import importlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from django.db import connections, models, router
+from django.db import connections, router
 
-from kith.maps.models import Map, MapMember, MapTie
-from kith.network import Member, Network, NetworkError
+from kith.maps.models import Map, MapMember, MapTie, reading_order
+from kith.maps.rows import instances, select
+from kith.network import Member, Network, NetworkError, Tie
 from kith.network.drawing import draw_svg
 from kith.network.layout import Layout, layout
-
-
-def _select(
-    model: type[models.Model],
-    attnames: Sequence[str],
-    where: str,
-    params: Sequence[Any],
-    order: Sequence[str],
-) -> tuple[str, list[tuple[Any, ...]]]:
-    """Rows of ``model`` in one plain ``SELECT`` (database alias, rows).
-
-    The map page reads a few hundred rows per request, and building them through a queryset
-    (cloning, compiling the SQL, one model instance per row) costs ten times the query itself.
-    ``attnames`` are field attnames (``map_id``); ``where`` and ``order`` name columns
-    unquoted (they are quoted here), with ``%s`` placeholders for ``params``. Values go through
-    the converters the ORM would apply (JSON decoded, and so on), so a row is what
-    ``values_list(*attnames)`` would give.
-    """
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    qn = connection.ops.quote_name
-    meta = model._meta
-    fields = [meta.get_field(name) for name in attnames]
-    cols = [field.get_col(meta.db_table) for field in fields]
-    converters = []
-    for i, col in enumerate(cols):
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if found:
-            converters.append((i, col, found))
-    sql = "SELECT {} FROM {} WHERE {} ORDER BY {}".format(
-        ", ".join(qn(field.column) for field in fields),
-        qn(meta.db_table),
-        where.format(**{n: qn(meta.get_field(n).column) for n in _placeholders(where)}),
-        ", ".join(qn(meta.get_field(n).column) for n in order),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
-    if not converters:
-        return alias, rows
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, col, found in converters:
-            value = values[i]
-            for convert in found:
-                value = convert(value, col, connection)
-            values[i] = value
-        out.append(tuple(values))
-    return alias, out
-
-
-def _placeholders(where: str) -> list[str]:
-    """Field names written as ``{name}`` in a ``where`` of :func:`_select`."""
-    return [name for _, name, _, _ in string.Formatter().parse(where) if name]
 
 
 def read_map(the_map: Map) -> tuple[list[MapMember], list[MapTie]]:
     """Members and ties of a map in two queries whatever its size.
 
-    The rows are read with plain ``SELECT`` s (:func:`_select`) and made into model instances
-    with ``from_db`` (as a queryset would, without its overhead). Each tie's ``a`` and ``b``
-    are set to the member objects already read (no join: a ``select_related`` would build
-    every member a second and third time). The order is the models' (``Meta.ordering``)
-    without its leading ``map``, which is the same for every row and would join the maps
-    table to sort by the map's own ordering.
+    The rows are read with plain ``SELECT`` s (:func:`kith.maps.rows.select`) and made into
+    model instances directly (:func:`kith.maps.rows.instances`). Each tie's ``a``
+    and ``b`` are the member objects already read (no join: a ``select_related`` would build
+    every member a second and third time). Members come in
+    :func:`~kith.maps.models.reading_order`.
     """
     member_fields = [f.attname for f in MapMember._meta.concrete_fields]
-    alias, rows = _select(
-        MapMember, member_fields, "{map_id} = %s", [the_map.pk], ["circle", "label", "key"]
-    )
-    members = [MapMember.from_db(alias, member_fields, row) for row in rows]
+    alias, rows = select(MapMember, member_fields, "{map_id} = %s", [the_map.pk], ["id"])
+    # Sorted here, not in SQL: labels are encrypted in the database.
+    members = sorted(instances(MapMember, alias, member_fields, rows), key=reading_order)
     tie_fields = [f.attname for f in MapTie._meta.concrete_fields]
-    alias, rows = _select(MapTie, tie_fields, "{map_id} = %s", [the_map.pk], ["id"])
-    ties = [MapTie.from_db(alias, tie_fields, row) for row in rows]
+    alias, rows = select(MapTie, tie_fields, "{map_id} = %s", [the_map.pk], ["id"])
+    ties = instances(MapTie, alias, tie_fields, rows)
     by_id = {m.pk: m for m in members}
     for tie in ties:
-        tie.a, tie.b = by_id[tie.a_id], by_id[tie.b_id]
+        # What assigning ``tie.a`` and ``tie.b`` does, as ``a_id`` and ``b_id`` are already set.
+        tie._state.fields_cache.update(a=by_id[tie.a_id], b=by_id[tie.b_id])
     return members, ties
 
 
-def earlier_maps(the_map: Map) -> list[int]:
-    """Ids of the person's maps before ``the_map`` (by date, then id), oldest first."""
+def _earlier_maps(the_map: Map) -> list[tuple[int, dict[str, float] | None]]:
+    """(id, kept angles) of the person's maps before ``the_map`` (by date, then id), oldest first."""
     date = connections[router.db_for_read(Map)].ops.adapt_datefield_value(the_map.date)
-    _, rows = _select(
+    _, rows = select(
         Map,
-        ["id"],
+        ["id", "layout_angles"],
         "{person_id} = %s AND ({date} < %s OR ({date} = %s AND {id} < %s))",
         [the_map.person_id, date, date, the_map.pk],
         ["date", "id"],
     )
-    return [pk for (pk,) in rows]
+    return [(pk, angles) for pk, angles in rows]
 
 
-def angle_memory(the_map: Map) -> dict[str, float]:
-    """Member key → angle, from laying out the person's earlier maps in turn (two queries).
+def earlier_maps(the_map: Map) -> list[int]:
+    """Ids of the person's maps before ``the_map`` (by date, then id), oldest first."""
+    return [pk for pk, _ in _earlier_maps(the_map)]
 
-    Only what the layout needs (key, label, kind, circle) is read. A map whose stored values
-    no longer make a valid network is skipped (its members keep the memory they had).
-    """
-    ids = earlier_maps(the_map)
-    if not ids:
-        return {}
+
+def _layout_rows(ids: list[int]) -> dict[int, list[tuple[str, str, Any, int | None]]]:
+    """Map id → (key, label, kind, circle) of its members: what the layout needs (one query)."""
     rows: dict[int, list[tuple[str, str, Any, int | None]]] = {pk: [] for pk in ids}
-    _, found = _select(
+    _, found = select(
         MapMember,
         ["map_id", "key", "label", "kind", "circle"],
         "{map_id} IN (" + ", ".join(["%s"] * len(ids)) + ")",
@@ -134,19 +91,35 @@ def angle_memory(the_map: Map) -> dict[str, float]:
     )
     for map_id, key, label, kind, circle in found:
         rows[map_id].append((key, label, kind, circle))
+    return rows
+
+
+def angle_memory(the_map: Map) -> dict[str, float]:
+    """Member key → angle, from the person's earlier maps in turn (one or two queries).
+
+    Each earlier map adds the angles of its drawing: the kept ones of a final map, else those
+    of laying it out (key, label, kind and circle of its members, read in a second query) with
+    the memory of the maps before it. A map whose stored values no longer make a valid network
+    is skipped (its members keep the memory they had).
+    """
+    earlier = _earlier_maps(the_map)
+    missing = [pk for pk, angles in earlier if angles is None]
+    rows = _layout_rows(missing) if missing else {}
     memory: dict[str, float] = {}
-    for pk in ids:
-        try:
-            net = Network(
-                ego_id=str(the_map.person_id),
-                members=tuple(
-                    Member(key=k, label=label, kind=kind, circle=circle)
-                    for k, label, kind, circle in rows[pk]
-                ),
-            )
-        except NetworkError:
-            continue
-        memory.update(layout(net, previous=memory).angles())
+    for pk, angles in earlier:
+        if angles is None:
+            try:
+                net = Network(
+                    ego_id=str(the_map.person_id),
+                    members=tuple(
+                        Member(key=k, label=label, kind=kind, circle=circle)
+                        for k, label, kind, circle in rows[pk]
+                    ),
+                )
+            except NetworkError:
+                continue
+            angles = layout(net, previous=memory).angles()
+        memory.update(angles)
     return memory
 
 
@@ -155,10 +128,102 @@ def stable_layout(the_map: Map, net: Network) -> Layout:
     return layout(net, previous=angle_memory(the_map))
 
 
+#: The source of the code a drawing comes from: a kept drawing made by other code is not shown.
+_CODE = hashlib.sha256(
+    b"".join(
+        Path(str(importlib.import_module(f"kith.network.{name}").__file__)).read_bytes()
+        for name in ("model", "layout", "drawing")
+    )
+).hexdigest()
+
+
+#: The fields of the core model's classes, in the order :func:`drawing_inputs` writes them.
+_MEMBER_FIELDS = (
+    "key",
+    "label",
+    "kind",
+    "relationship",
+    "circle",
+    "contact",
+    "support_received",
+    "support_given",
+    "feeling",
+    "wish",
+    "asset_id",
+    "attributes",
+)
+_TIE_FIELDS = ("a", "b", "weight", "attributes")
+_NETWORK_FIELDS = ("ego_id", "members", "ties", "ego", "map_id", "date")
+# A field added to the core model must be added to the fingerprint too.
+assert tuple(f.name for f in dataclasses.fields(Member)) == _MEMBER_FIELDS
+assert tuple(f.name for f in dataclasses.fields(Tie)) == _TIE_FIELDS
+assert tuple(f.name for f in dataclasses.fields(Network)) == _NETWORK_FIELDS
+
+
+def drawing_inputs(net: Network, memory: Mapping[str, float], options: Mapping[str, Any]) -> str:
+    """Fingerprint of everything :func:`map_drawing` draws from: equal fingerprints, equal SVG.
+
+    Every field of the network, its members and ties (enumerations are text, sets sorted), the
+    angle memory, the drawing options and the source of the drawing code (:data:`_CODE`).
+    """
+    members = [
+        (
+            m.key,
+            m.label,
+            m.kind,
+            m.relationship,
+            m.circle,
+            m.contact,
+            sorted(m.support_received),
+            sorted(m.support_given),
+            m.feeling,
+            m.wish,
+            m.asset_id,
+            dict(m.attributes),
+        )
+        for m in net.members
+    ]
+    ties = [(t.a, t.b, t.weight, dict(t.attributes)) for t in net.ties]
+    text = json.dumps(
+        [_CODE, net.ego_id, members, ties, dict(net.ego), net.map_id, net.date, memory, options],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=_plain,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """JSON form of what drawing options may hold (mappings, sets)."""
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
 def map_drawing(the_map: Map, net: Network, **options: Any) -> str:
     """The SVG drawing of a stored map, members at their angles from earlier maps.
 
     ``options`` as for :func:`kith.network.drawing.draw_svg` (``highlight``, ``id_prefix``,
-    ``width``, ``title``, …).
+    ``width``, ``title``, …). The map's kept drawing when it was made from the same inputs.
     """
-    return draw_svg(net, stable_layout(the_map, net), **options)
+    memory = angle_memory(the_map)
+    if the_map.drawing_svg and the_map.drawing_inputs == drawing_inputs(net, memory, options):
+        return str(the_map.drawing_svg)
+    return draw_svg(net, layout(net, previous=memory), **options)
+
+
+class KeptDrawing(NamedTuple):
+    """What a change keeps on the map: its drawing, that drawing's fingerprint and angles."""
+
+    svg: str
+    inputs: str
+    angles: dict[str, float]
+
+
+def drawing_to_keep(the_map: Map, net: Network) -> KeptDrawing:
+    """The drawing of ``net`` (the network of ``the_map``) with default options, to keep."""
+    memory = angle_memory(the_map)
+    lay = layout(net, previous=memory)
+    return KeptDrawing(draw_svg(net, lay), drawing_inputs(net, memory, {}), lay.angles())

@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from kith.audit.log import record_export
 from kith.maps import summary
 from kith.maps.access import get_map_for_user
 from kith.maps.drawing import read_map, stable_layout
@@ -250,6 +251,11 @@ def _file(content: bytes, content_type: str, name: str, *, inline: bool) -> Http
     return response
 
 
+#: The same file response for other exports of a person's records (kith.plans' "My
+#: connections" PDF): no caching, no content sniffing.
+file_response = _file
+
+
 def _unavailable(request: HttpRequest, the_map: Map, problem: str, what: str) -> HttpResponse:
     response = render(
         request,
@@ -285,6 +291,7 @@ def map_pdf(request: HttpRequest, map_id: int) -> HttpResponse:
     except (NetworkError, ExportUnavailable) as error:
         return _broken(request, the_map, error, "PDF")
     inline = request.GET.get("download") != "1"
+    record_export(the_map, "pdf")
     return _file(pdf, "application/pdf", filename(the_map, "pdf"), inline=inline)
 
 
@@ -304,4 +311,5 @@ def map_png(request: HttpRequest, map_id: int) -> HttpResponse:
         OSError,
     ) as error:
         return _broken(request, the_map, error, "PNG")
+    record_export(the_map, "png")
     return _file(png, "image/png", filename(the_map, "png"), inline=True)

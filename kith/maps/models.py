@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from kith.accounts.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from kith.network import Contact, Feeling, Kind, Member, Network, Relationship, Support, Tie, Wish
 from kith.people.models import Person
 
@@ -56,7 +57,7 @@ class Map(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Bumped by every change; a save naming an older version conflicts."
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     based_on = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
     )
@@ -68,6 +69,32 @@ class Map(models.Model):
     finalised_at = models.DateTimeField(null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    layout_angles = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Derived data, written when the map is finalised: member key → angle of this map's "
+            "drawing (in degrees), so later maps of the person read their angle memory instead "
+            "of laying this map out again. Empty for drafts and for maps finalised before it "
+            "was kept (those are laid out when needed)."
+        ),
+    )
+    # Encrypted: the drawing shows every member's label.
+    drawing_svg = EncryptedTextField(
+        blank=True,
+        editable=False,
+        help_text=(
+            "Derived data, written by every change to the map: its SVG drawing, shown while "
+            "``drawing_inputs`` still matches what the drawing is made from."
+        ),
+    )
+    drawing_inputs = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint (SHA-256) of the map, angle memory and options the kept drawing was made from.",
     )
 
     class Meta:
@@ -103,11 +130,20 @@ class Map(models.Model):
             ties = list(self.ties.select_related("a", "b"))
         return Network(
             ego_id=str(self.person_id),
-            members=tuple(m.to_member() for m in members),
+            members=tuple(m.to_member() for m in sorted(members, key=reading_order)),
             ties=tuple(t.to_tie() for t in ties),
             map_id=str(self.pk),
             date=self.date.isoformat(),
         )
+
+
+def reading_order(member: MapMember) -> tuple[int, str, str]:
+    """Sort key of members in lists and drawings: by circle (unplaced first), label, key.
+
+    Sorted in Python because labels are encrypted in the database; the order is the one
+    SQLite gave when it sorted by ``circle, label, key``.
+    """
+    return (member.circle or 0, member.label, member.key)
 
 
 class MapMember(models.Model):
@@ -115,7 +151,7 @@ class MapMember(models.Model):
 
     map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="members")
     key = models.CharField(max_length=60)
-    label = models.CharField(max_length=120, blank=True)
+    label = EncryptedCharField(max_length=120, blank=True)
     kind = models.CharField(max_length=20, choices=KIND_CHOICES, default="person")
     relationship = models.CharField(max_length=20, choices=RELATIONSHIP_CHOICES, blank=True)
     circle = models.PositiveSmallIntegerField(choices=CIRCLE_CHOICES, null=True, blank=True)
@@ -125,10 +161,11 @@ class MapMember(models.Model):
     feeling = models.CharField(max_length=20, choices=FEELING_CHOICES, blank=True)
     wish = models.CharField(max_length=20, choices=WISH_CHOICES, blank=True)
     asset_id = models.CharField(max_length=200, blank=True)
-    attributes = models.JSONField(default=dict, blank=True)
+    attributes = EncryptedJSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ("map", "circle", "label", "key")
+        # Not by label: labels are encrypted in the database (see reading_order).
+        ordering = ("map", "circle", "id")
         constraints = (models.UniqueConstraint(fields=["map", "key"], name="member_key_unique"),)
 
     def __str__(self) -> str:

@@ -15,10 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kith.assets.models import Service
+from kith.audit.log import record_export
 from kith.maps import summary
 from kith.maps.access import (
     get_map_for_user,
@@ -50,6 +52,7 @@ from kith.maps.forms import (
     VersionForm,
     add_network_error,
 )
+from kith.maps.links import map_urls
 from kith.maps.models import Map, MapMember, MapTie
 from kith.network import Network, NetworkError
 from kith.network.change import compare as compare_maps
@@ -106,11 +109,26 @@ def start_map(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def linked_assets(members: list[MapMember]) -> dict[str, tuple[int, str]]:
+    """Asset id → (directory id, name) of the community assets members are linked to.
+
+    One query for all members, none when nobody is linked. Private records (individuals,
+    shown to directory editors only) are left out: their page would not open for everyone.
+    """
+    wanted = {m.asset_id for m in members if m.asset_id}
+    if not wanted:
+        return {}
+    found = Service.objects.filter(hsds_id__in=wanted, is_private=False).order_by()
+    return {hsds_id: (pk, name) for hsds_id, pk, name in found.values_list("hsds_id", "pk", "name")}
+
+
 def _map_context(the_map: Map, **extra: Any) -> dict[str, Any]:
     """Everything the map page and its editor fragment show (a constant number of queries)."""
     members, ties, net, problem = _load(the_map)
+    urls = map_urls(the_map.pk, the_map.person_id)
     context: dict[str, Any] = {
         "map": the_map,
+        "map_date": date_format(the_map.date, "j F Y"),
         "person": the_map.person,
         "members": members,
         "ties": ties,
@@ -118,6 +136,8 @@ def _map_context(the_map: Map, **extra: Any) -> dict[str, Any]:
         "circles": [
             (circle, [m for m in members if m.circle == circle]) for circle in (1, 2, 3, None)
         ],
+        "urls": urls,
+        "assets": linked_assets(members),
     }
     if net is not None:
         context["drawing"] = map_drawing(the_map, net)
@@ -127,9 +147,9 @@ def _map_context(the_map: Map, **extra: Any) -> dict[str, Any]:
             initial={"version": the_map.version}, auto_id="quick_%s"
         )
         context["editor_urls"] = {
-            "move": reverse("maps:member_move", args=[the_map.pk]),
-            "tie": reverse("maps:tie_toggle", args=[the_map.pk]),
-            "quick": reverse("maps:quick_add", args=[the_map.pk]),
+            "move": urls["member_move"],
+            "tie": urls["tie_toggle"],
+            "quick": urls["quick_add"],
         }
     context.update(extra)
     return context
@@ -148,6 +168,7 @@ def map_svg(request: HttpRequest, map_id: int) -> HttpResponse:
     svg = map_drawing(the_map, net) if net is not None else None
     if svg is None:
         raise Http404("The drawing is not available")
+    record_export(the_map, "svg")
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="map-{the_map.pk}.svg"'
     return response

@@ -9,24 +9,29 @@ template's was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from html import escape as _escape
 from typing import Any
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
+from django.forms import Form
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from kith.assets.actions import LINKABLE_KINDS
+from kith.maps import links
 from kith.maps.models import MapMember
 
 register = template.Library()
 
-_PLACEHOLDER = 2147483646
-
 
 def _choices(name: str) -> dict[Any, str]:
-    return {value: str(label) for value, label in MapMember._meta.get_field(name).flatchoices}
+    """Value → escaped label of a member field's choices."""
+    return {
+        value: _escape(str(label)) for value, label in MapMember._meta.get_field(name).flatchoices
+    }
 
 
 _KIND = _choices("kind")
@@ -37,24 +42,30 @@ _WISH = _choices("wish")
 _DASH = "—"
 
 
+_SPECIAL = re.compile("[&<>\"']")
+
+
 def escape(value: Any) -> str:
-    """What ``django.utils.html.escape`` gives (the standard library's, without its wrappers)."""
-    return _escape(str(value))
+    """What ``django.utils.html.escape`` gives (the standard library's, without its wrappers;
+    most text has nothing to escape and is returned as it is)."""
+    text = str(value)
+    return _escape(text) if _SPECIAL.search(text) else text
 
 
-def url_pattern(name: str, map_id: int) -> tuple[str, str]:
-    """The (escaped) URL of ``name`` for ``map_id``, cut where the second id goes.
+def url_pattern(name: str, *ids: int) -> tuple[str, str]:
+    """The (escaped) URL of ``name`` for ``ids``, cut where one more id goes.
 
-    The pattern is reversed once; each row's URL is ``head + str(id) + tail``.
+    Each row's URL is ``head + str(id) + tail`` (:func:`kith.maps.links.url_pattern`).
     """
-    url = escape(reverse(name, args=[map_id, _PLACEHOLDER]))
-    head, _, tail = url.rpartition(str(_PLACEHOLDER))
-    return head, tail
+    head, tail = links.url_pattern(name, *ids)
+    return escape(head), escape(tail)
 
 
 def _display(choices: Mapping[Any, str], value: Any) -> str:
-    shown = choices.get(value, value)
-    return escape(shown) if shown else _DASH
+    shown = choices.get(value)
+    if shown is None:
+        return escape(value) if value else _DASH
+    return shown or _DASH
 
 
 def _joined(values: Any) -> str:
@@ -62,6 +73,17 @@ def _joined(values: Any) -> str:
         text = ", ".join(escape(v) for v in values)
         return text or _DASH
     return escape(values) if values else _DASH
+
+
+def _asset(member: MapMember, assets: Mapping[str, tuple[int, str]], url: tuple[str, str]) -> str:
+    """A member's community asset: a link to its page, or a dash when not linked."""
+    if not member.asset_id:
+        return _DASH
+    found = assets.get(member.asset_id)
+    if found is None:  # a private record or one no longer in the directory
+        return "Linked"
+    pk, name = found
+    return f'<a class="govuk-link" href="{url[0]}{pk}{url[1]}">{escape(name)}</a>'
 
 
 def members_table_html(
@@ -72,8 +94,14 @@ def members_table_html(
     compact: bool = False,
     caption: str = "",
     table_id: str = "",
+    assets: Mapping[str, tuple[int, str]] | None = None,
 ) -> SafeString:
-    """The members table (what ``maps/_members_table.html`` shows), as safe HTML."""
+    """The members table (what ``maps/_members_table.html`` shows), as safe HTML.
+
+    ``assets`` (asset id → directory id and name of the community assets the members are
+    linked to, read in one query) adds a column linking each member to its asset's page.
+    """
+    with_assets = assets is not None and not compact
     out = [
         '\n<table class="govuk-table kith-members" ',
         f'id="{escape(table_id)}"' if table_id else "",
@@ -93,6 +121,9 @@ def members_table_html(
             '    <th scope="col" class="govuk-table__header">Feeling</th>\n'
             '    <th scope="col" class="govuk-table__header">Wish</th>\n'
         )
+    if with_assets:
+        out.append('    <th scope="col" class="govuk-table__header">Community asset</th>\n')
+        asset_url = url_pattern("assets:detail")
     if editable:
         out.append(
             '    <th scope="col" class="govuk-table__header">'
@@ -103,7 +134,8 @@ def members_table_html(
         assert map_id is not None
         edit = url_pattern("maps:member_edit", map_id)
         remove = url_pattern("maps:member_remove", map_id)
-        move = escape(reverse("maps:member_move", args=[map_id])) + "?key="
+        move = escape(links.url("maps:member_move", map_id)) + "?key="
+        link = url_pattern("assets:link_member", map_id)
     empty = True
     for m in members:
         empty = False
@@ -126,6 +158,9 @@ def members_table_html(
                 f'      <td class="govuk-table__cell">{_display(_FEELING, m.feeling)}</td>\n'
                 f'      <td class="govuk-table__cell">{_display(_WISH, m.wish)}</td>\n'
             )
+        if with_assets:
+            assert assets is not None
+            out.append(f'      <td class="govuk-table__cell">{_asset(m, assets, asset_url)}</td>\n')
         if editable:
             hidden = f'<span class="govuk-visually-hidden"> {name}</span>'
             out.append(
@@ -133,8 +168,14 @@ def members_table_html(
                 f'<a class="govuk-link" href="{edit[0]}{m.pk}{edit[1]}">Change{hidden}</a> '
                 f'<a class="govuk-link" href="{move}{escape(quote(m.key, safe="/"))}">'
                 f"Move{hidden}</a> "
-                f'<a class="govuk-link" href="{remove[0]}{m.pk}{remove[1]}">Remove{hidden}</a></td>\n'
+                f'<a class="govuk-link" href="{remove[0]}{m.pk}{remove[1]}">Remove{hidden}</a>'
             )
+            if m.kind in LINKABLE_KINDS:
+                out.append(
+                    f' <a class="govuk-link" href="{link[0]}{m.pk}{link[1]}">Link'
+                    f'<span class="govuk-visually-hidden"> {name} to a community asset</span></a>'
+                )
+            out.append("</td>\n")
         out.append("    </tr>\n")
     if empty:
         out.append(
@@ -149,7 +190,8 @@ def members_table_html(
 def members_table(context: template.Context) -> SafeString:
     """The members table from the context of ``maps/_members_table.html``'s include.
 
-    Reads ``members``, ``map``, ``editable``, ``compact``, ``caption`` and ``table_id``.
+    Reads ``members``, ``map``, ``editable``, ``compact``, ``caption``, ``table_id`` and
+    ``assets``.
     """
     the_map = context.get("map")
     return members_table_html(
@@ -159,6 +201,7 @@ def members_table(context: template.Context) -> SafeString:
         compact=bool(context.get("compact")),
         caption=context.get("caption") or "",
         table_id=context.get("table_id") or "",
+        assets=context.get("assets"),
     )
 
 
@@ -171,10 +214,15 @@ def ties_list(context: template.Context) -> SafeString:
     the_map = context["map"]
     remove = url_pattern("maps:tie_remove", the_map.pk) if the_map.is_draft else None
     out = ['<ul class="govuk-list" id="ties">\n  ']
+    shown: dict[int, tuple[str, str]] = {}  # member id → escaped key and name
     for t in ties:
         a, b = t.a, t.b
-        a_name, b_name = escape(a.label or a.key), escape(b.label or b.key)
-        out.append(f'<li data-a="{escape(a.key)}" data-b="{escape(b.key)}">{a_name} – {b_name}')
+        if a.pk not in shown:
+            shown[a.pk] = escape(a.key), escape(a.label or a.key)
+        if b.pk not in shown:
+            shown[b.pk] = escape(b.key), escape(b.label or b.key)
+        (a_key, a_name), (b_key, b_name) = shown[a.pk], shown[b.pk]
+        out.append(f'<li data-a="{a_key}" data-b="{b_key}">{a_name} – {b_name}')
         if remove is not None:
             out.append(
                 f' <a class="govuk-link" href="{remove[0]}{t.pk}{remove[1]}">Remove'
@@ -184,3 +232,31 @@ def ties_list(context: template.Context) -> SafeString:
         out.append("</li>")
     out.append("\n</ul>")
     return mark_safe("".join(out))  # every value above is escaped
+
+
+#: The blank quick-add field's markup per form class and ``auto_id`` (it depends on nothing else).
+_BLANK_FIELD: dict[tuple[type[Form], str], SafeString] = {}
+
+
+def _field_html(bound: Any, label_size: str) -> SafeString:
+    """What ``{% field bound "" label_size %}`` (kith_ui) renders."""
+    html = get_template("includes/field.html").render(
+        {"field": bound, "width": "", "label_size": label_size}
+    )
+    return mark_safe(html)  # rendered by the template engine, which escaped it
+
+
+@register.simple_tag
+def quick_add_text(form: Form) -> SafeString:
+    """The quick-add box: ``{% field form.text "" "m" %}``, reused while the form is blank.
+
+    The map page shows a blank quick-add form on every request; its markup is the same each
+    time, so it is rendered once per process. A form with a value or errors (after a failed
+    add) is rendered in full.
+    """
+    if form.is_bound or form.initial.get("text"):
+        return _field_html(form["text"], "m")
+    key = (type(form), str(form.auto_id))
+    if key not in _BLANK_FIELD:
+        _BLANK_FIELD[key] = _field_html(form["text"], "m")
+    return _BLANK_FIELD[key]

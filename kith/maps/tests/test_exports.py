@@ -8,6 +8,7 @@ sentence). The rendered page is copied to ``docs/screenshots/pdf.png``.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,9 +24,10 @@ from django.urls import reverse
 
 from conftest import REPO_ROOT, require
 from kith.accounts.testing import World, make_map, make_person
-from kith.maps import exports
+from kith.maps import drawing, exports
+from kith.maps.actions import do_add_member, do_create_map, do_finalise_map
 from kith.maps.drawing import angle_memory, map_drawing, stable_layout
-from kith.maps.models import Map, MapStatus
+from kith.maps.models import Map, MapMember, MapStatus
 from kith.network.drawing import draw_svg
 from kith.network.layout import layout
 
@@ -146,7 +149,7 @@ def test_other_teams_and_signed_out_get_nothing(world: World, name: str) -> None
     for persona in ("ben", "admin", "dee"):
         assert _client(world, persona).get(url).status_code == 404, persona
     response = Client().get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert _client(world, "ben").get(reverse(name, args=[999999])).status_code == 404
 
 
@@ -351,6 +354,160 @@ def test_angle_memory_reads_a_constant_number_of_queries(world: World) -> None:
             angle_memory(the_map)
         counts.append(len(captured))
     assert counts == [2, 2]
+
+
+# -- kept angles: a final map keeps its drawing's angles, later maps read them ----------------
+
+
+def _finalised(world: World, person: Any, members: list[dict[str, Any]], date: dt.date) -> Map:
+    """A map finalised the way the app does it (so it keeps its angles)."""
+    draft = make_map(person, members, date=date)
+    do_finalise_map(world["ana"], draft)
+    return Map.objects.get(pk=draft.pk)
+
+
+def test_finalise_keeps_the_angles_of_the_drawing(world: World) -> None:
+    person = make_person(world.north, "Robin T.")
+    first = _finalised(world, person, MEMBERS[:9], dt.date(2025, 1, 5))
+    assert first.layout_angles == layout(first.to_network()).angles()
+    second = _finalised(world, person, MEMBERS, dt.date(2025, 8, 5))
+    # The second map is drawn with the first's memory, and keeps what it was drawn with.
+    assert second.layout_angles == _angles(second)
+    assert set(second.layout_angles) == {m["key"] for m in MEMBERS}
+
+
+def test_the_same_key_keeps_its_angle_through_kept_angles(world: World) -> None:
+    """The memory read from kept angles is the one laying the earlier maps out gives."""
+    person = make_person(world.north, "Noor S.")
+    crowd = [{"key": f"p{i}", "label": f"A good friend {i}", "circle": 1} for i in range(25)]
+    first = _finalised(world, person, crowd, dt.date(2025, 1, 5))
+    without = [m for m in crowd if m["key"] != "p3"]
+    _finalised(world, person, without, dt.date(2025, 6, 5))
+    third = make_map(person, crowd, date=dt.date(2026, 1, 5))
+    first_angles = layout(first.to_network()).angles()
+    third_angles = _angles(third)
+    for key, angle in first_angles.items():  # p3 comes back to where it was on the first map
+        assert third_angles[key] == pytest.approx(angle), key
+    with CaptureQueriesContext(connection) as captured:
+        memory = angle_memory(third)
+    assert len(captured) == 1  # the earlier maps and their kept angles; no members read
+    # The same memory as laying both earlier maps out again (what maps without kept angles get).
+    Map.objects.filter(person=person).update(layout_angles=None)
+    assert angle_memory(third) == memory
+
+
+def test_kept_angles_are_what_later_maps_remember(world: World) -> None:
+    person = make_person(world.north, "Ola W.")
+    first = _finalised(world, person, MEMBERS[:3], dt.date(2025, 1, 5))
+    Map.objects.filter(pk=first.pk).update(layout_angles={"mum": 123.0, "jo": 200.0, "rex": 5.0})
+    second = make_map(person, MEMBERS[:3], date=dt.date(2025, 8, 5))
+    assert angle_memory(second) == {"mum": 123.0, "jo": 200.0, "rex": 5.0}
+    assert _angles(second)["mum"] == pytest.approx(123.0)
+
+
+def test_a_map_finalised_before_angles_were_kept_still_gives_its_memory(world: World) -> None:
+    """Legacy final maps (no kept angles) are laid out on a read, and nothing is written."""
+    _, first, second = _person_with_maps(world)  # made final directly: no kept angles
+    review = make_map(first.person, MEMBERS, TIES, date=dt.date(2026, 9, 1))
+    expected = layout(second.to_network(), previous=layout(first.to_network()).angles()).angles()
+    assert angle_memory(review) == {**layout(first.to_network()).angles(), **expected}
+    client = _client(world, "ana")
+    for the_map in (second, review):
+        assert client.get(reverse("maps:detail", args=[the_map.pk])).status_code == 200
+    assert list(
+        Map.objects.filter(person=first.person).values_list("layout_angles", flat=True)
+    ) == [
+        None,
+        None,
+        None,
+    ]
+
+
+# -- kept drawings: every change keeps the map's drawing; a read shows it only if still exact --
+
+
+def _fresh_drawing(the_map: Map) -> str:
+    net = the_map.to_network()
+    return draw_svg(net, layout(net, previous=angle_memory(the_map)))
+
+
+def _review_with_kept_drawing(world: World) -> Map:
+    person = make_person(world.north, "Jess K.")
+    _finalised(world, person, MEMBERS[:9], dt.date(2025, 1, 5))
+    draft = make_map(person, MEMBERS, TIES, date=dt.date(2025, 8, 5))
+    do_add_member(world["ana"], draft, {"label": "Bowls club", "kind": "group", "circle": 3})
+    return Map.objects.get(pk=draft.pk)
+
+
+def test_every_change_keeps_the_drawing_the_page_shows(world: World) -> None:
+    the_map = _review_with_kept_drawing(world)
+    fresh = _fresh_drawing(the_map)
+    assert the_map.drawing_svg == fresh and "Bowls club" in fresh
+    client = _client(world, "ana")
+    assert client.get(reverse("maps:svg", args=[the_map.pk])).content.decode() == fresh
+    assert client.get(reverse("maps:detail", args=[the_map.pk])).context["drawing"] == fresh
+
+
+def test_the_kept_drawing_is_what_a_read_shows(world: World) -> None:
+    """Proof that reads use it: a kept drawing with the right fingerprint is shown as it is."""
+    the_map = _review_with_kept_drawing(world)
+    Map.objects.filter(pk=the_map.pk).update(drawing_svg="<svg>kept</svg>")
+    the_map.refresh_from_db()
+    assert map_drawing(the_map, the_map.to_network()) == "<svg>kept</svg>"
+
+
+def test_a_kept_drawing_is_not_shown_once_what_it_shows_changed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A map changed outside the actions, another memory, other options or other drawing code:
+    the drawing is made afresh (and nothing is written on the read)."""
+    the_map = _review_with_kept_drawing(world)
+    kept = the_map.drawing_svg
+    Map.objects.filter(pk=the_map.pk).update(drawing_svg="<svg>kept</svg>")
+    the_map.refresh_from_db()
+    net = the_map.to_network()
+    # Other options.
+    assert map_drawing(the_map, net, id_prefix="after-") == draw_svg(
+        net, layout(net, previous=angle_memory(the_map)), id_prefix="after-"
+    )
+    # Other drawing code.
+    monkeypatch.setattr(drawing, "_CODE", "other code")
+    assert map_drawing(the_map, net) == kept
+    monkeypatch.undo()
+    # Another memory: an earlier map's kept angles changed.
+    earlier = Map.objects.filter(person=the_map.person, status=MapStatus.FINAL).get()
+    Map.objects.filter(pk=earlier.pk).update(layout_angles={"mum": 10.0})
+    assert map_drawing(the_map, net) == _fresh_drawing(the_map) != kept
+    # The map changed outside the actions.
+    MapMember.objects.filter(map=the_map, key="mum").update(label="Mother")
+    client = _client(world, "ana")
+    shown = client.get(reverse("maps:detail", args=[the_map.pk])).context["drawing"]
+    assert shown == _fresh_drawing(the_map) and ">Mother</text>" in shown
+    assert Map.objects.get(pk=the_map.pk).drawing_svg == "<svg>kept</svg>"  # nothing written
+
+
+def test_finalising_and_starting_a_review_keep_the_drawing(world: World) -> None:
+    the_map = _review_with_kept_drawing(world)
+    do_finalise_map(world["ana"], the_map)
+    the_map.refresh_from_db()
+    assert the_map.drawing_svg == _fresh_drawing(the_map)
+    review = do_create_map(world["ana"], the_map.person, date=dt.date(2026, 2, 1))
+    review.refresh_from_db()
+    assert review.drawing_svg == _fresh_drawing(review)
+    assert review.layout_angles is None  # a draft keeps no angles for later maps
+
+
+def test_the_data_migration_keeps_the_angles_of_earlier_final_maps(world: World) -> None:
+    """``0003_fill_layout_angles`` gives old final maps the angles finalising gives now."""
+    person, first, second = _person_with_maps(world)
+    review = make_map(person, MEMBERS, TIES, date=dt.date(2026, 9, 1))
+    importlib.import_module("kith.maps.migrations.0003_fill_layout_angles").fill(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    review.refresh_from_db()
+    assert first.layout_angles == layout(first.to_network()).angles()
+    assert second.layout_angles == _angles(second)
+    assert review.layout_angles is None  # a draft keeps nothing
 
 
 class _NoPango:
