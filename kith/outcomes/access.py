@@ -9,18 +9,13 @@ from typing import TYPE_CHECKING
 from django.db.models import Max, QuerySet
 from django.http import Http404
 
+from kith.accounts.access import record_id
+from kith.audit.log import record_refused, record_view
 from kith.outcomes.models import Response, ResponseStatus, Schedule
 
 if TYPE_CHECKING:
     from kith.accounts.models import User
     from kith.people.models import Person
-
-
-def _pk(value: int | str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not found") from None
 
 
 def responses_for_user(user: User) -> QuerySet[Response]:
@@ -37,9 +32,11 @@ def responses_of_person(person: Person) -> QuerySet[Response]:
 
 
 def get_response_for_user(user: User, response_id: int | str) -> Response:
-    found = responses_for_user(user).filter(pk=_pk(response_id)).first()
+    found = responses_for_user(user).filter(pk=record_id(response_id)).first()
     if found is None:
+        record_refused(Response, response_id)
         raise Http404("No such response")
+    record_view(found)
     return found
 
 

@@ -78,12 +78,18 @@ def _x_scale(dates: Sequence[dt.date]) -> tuple[dt.date, float]:
     return first, (WIDTH - LEFT - RIGHT) / span
 
 
+#: Date labels ("Nov 2026") closer than this (px) to the one before would overlap: skipped.
+TICK_GAP = 64
+
+
 def _date_ticks(dates: Sequence[dt.date], x_of: object) -> list[str]:
     out = []
-    unique = sorted(set(dates))
-    step = max(1, len(unique) // 6)
-    for d in unique[::step]:
+    last: float | None = None
+    for d in sorted(set(dates)):
         x = x_of(d)  # type: ignore[operator]
+        if last is not None and x - last < TICK_GAP:
+            continue
+        last = x
         out.append(
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="#0b0c0c">'
             f"{d:%b %Y}</text>"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from kith.accounts.fields import EncryptedTextField
 from kith.accounts.models import Authored, Organisation
 from kith.people.models import Person
 
@@ -97,7 +98,7 @@ class Amendment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField()
+    reason = EncryptedTextField()
     before = models.JSONField()
     after = models.JSONField()
 

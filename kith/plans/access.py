@@ -10,7 +10,9 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from kith.accounts.access import record_id
 from kith.accounts.models import Role
+from kith.audit.log import record_refused, record_view
 from kith.plans.models import (
     Action,
     ActionStatus,
@@ -23,14 +25,8 @@ from kith.plans.models import (
 
 if TYPE_CHECKING:
     from kith.accounts.models import Team, User
+    from kith.assets.matching import Suggestion
     from kith.people.models import Person
-
-
-def _pk(value: int | str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not found") from None
 
 
 def _teams(user: User) -> list[int]:
@@ -39,63 +35,96 @@ def _teams(user: User) -> list[int]:
 
 def get_interest_for_user(user: User, interest_id: int | str) -> Interest:
     found = (
-        Interest.objects.filter(pk=_pk(interest_id), person__team_id__in=_teams(user))
+        Interest.objects.filter(pk=record_id(interest_id), person__team_id__in=_teams(user))
         .select_related("person")
         .first()
     )
     if found is None:
+        record_refused(Interest, interest_id)
         raise Http404("No such interest")
+    record_view(found)
     return found
 
 
 def get_goal_for_user(user: User, goal_id: int | str) -> Goal:
     found = (
-        Goal.objects.filter(pk=_pk(goal_id), person__team_id__in=_teams(user))
+        Goal.objects.filter(pk=record_id(goal_id), person__team_id__in=_teams(user))
         .select_related("person", "person__team")
         .first()
     )
     if found is None:
+        record_refused(Goal, goal_id)
         raise Http404("No such goal")
+    record_view(found)
     return found
 
 
 def get_action_for_user(user: User, action_id: int | str) -> Action:
     found = (
-        Action.objects.filter(pk=_pk(action_id), goal__person__team_id__in=_teams(user))
+        Action.objects.filter(pk=record_id(action_id), goal__person__team_id__in=_teams(user))
         .select_related("goal", "goal__person", "goal__person__team")
         .first()
     )
     if found is None:
+        record_refused(Action, action_id)
         raise Http404("No such action")
+    record_view(found)
     return found
 
 
 def get_follow_up_for_user(user: User, follow_up_id: int | str) -> FollowUp:
     found = (
         FollowUp.objects.filter(
-            pk=_pk(follow_up_id), action__goal__person__team_id__in=_teams(user)
+            pk=record_id(follow_up_id), action__goal__person__team_id__in=_teams(user)
         )
         .select_related("action", "action__goal", "action__goal__person")
         .first()
     )
     if found is None:
+        record_refused(FollowUp, follow_up_id)
         raise Http404("No such follow-up")
+    record_view(found)
     return found
 
 
 def get_cycle_for_user(user: User, cycle_id: int | str) -> Cycle:
     found = (
-        Cycle.objects.filter(pk=_pk(cycle_id), person__team_id__in=_teams(user))
+        Cycle.objects.filter(pk=record_id(cycle_id), person__team_id__in=_teams(user))
         .select_related("person", "review_map")
         .first()
     )
     if found is None:
+        record_refused(Cycle, cycle_id)
         raise Http404("No such cycle")
+    record_view(found)
     return found
 
 
 def interests_of_person(person: Person) -> QuerySet[Interest]:
     return Interest.objects.filter(person=person).order_by("position", "id")
+
+
+#: How many assets the step form suggests.
+SUGGESTIONS = 5
+
+
+def suggested_assets(person: Person, size: int = SUGGESTIONS) -> list[Suggestion]:
+    """Directory services that fit the person's interests, most interests met first.
+
+    The interests' taxonomy terms and words go to :func:`kith.assets.matching.shortlist` as
+    unsaved interest statements (the directory's own statements are the editors' list).
+    """
+    from kith.assets.matching import shortlist
+    from kith.assets.models import InterestStatement
+
+    statements = [
+        InterestStatement(text=i.text, term_refs=i.term_ids)
+        for i in interests_of_person(person)
+        if i.term_ids
+    ]
+    if not statements:
+        return []
+    return shortlist(statements, needs=set(), point=None, size=size)
 
 
 def _with_steps(goals: QuerySet[Goal]) -> QuerySet[Goal]:
@@ -134,7 +163,7 @@ def get_team_for_lead(user: User, team_id: int | str) -> Team:
     if not user.is_authenticated:
         raise Http404("No such team")
     team = Team.objects.filter(
-        pk=_pk(team_id), memberships__user=user, memberships__role=Role.TEAM_LEAD
+        pk=record_id(team_id), memberships__user=user, memberships__role=Role.TEAM_LEAD
     ).first()
     if team is None:
         raise Http404("No such team")

@@ -2,7 +2,8 @@
 
 For each demo person: what matters to them, a round of the cycle per map (the earlier rounds
 reviewed, the last one open), goals in their words, steps with follow-ups (some didn't happen,
-for the reasons people give; some overdue now), a reassessment schedule and two years of signed
+for the reasons people give; a current one, often a place suggested from their interests, some
+overdue now), a reassessment schedule and two years of signed
 ONS loneliness and ONS4 questionnaires, every three months. Workers get quarterly fidelity
 self-assessments. Everything is deterministic (a fixed seed, dates counted back from today)
 and loading twice changes nothing: a person who has goals already is left alone.
@@ -76,11 +77,13 @@ def load_plans_demo(out: TextIO) -> dict[str, int]:
 
 def _load() -> dict[str, int]:
     from kith.accounts.models import CASELOAD_ROLES, User
+    from kith.demo import member_key
     from kith.instruments import load_builtin
     from kith.maps.models import Map, MapMember, MapStatus
     from kith.outcomes.actions import do_create_response
     from kith.outcomes.models import Schedule
     from kith.people.models import Person
+    from kith.plans.access import suggested_assets
     from kith.plans.actions import do_record_fidelity
     from kith.plans.fidelity import item_ids
     from kith.plans.forms import interest_term_choices
@@ -100,7 +103,11 @@ def _load() -> dict[str, int]:
     )
     created = {"people": 0, "goals": 0, "actions": 0, "responses": 0}
     rng = random.Random(SEED)
-    people = list(Person.objects.filter(reference__startswith="DEMO-").order_by("reference"))
+    # References are encrypted in the database: pick the demo people out here, not in SQL.
+    people = sorted(
+        (p for p in Person.objects.all() if p.reference.startswith("DEMO-")),
+        key=lambda p: p.reference,
+    )
     for person in people:
         person_rng = random.Random(rng.random())
         if Goal.objects.filter(person=person).exists():
@@ -210,31 +217,46 @@ def _load() -> dict[str, int]:
             new.save(update_fields=["status", "follow_up_by"])
         if (
             arc == "reconnect"
-            and MapMember.objects.filter(map__person=person, key="brother-sol").exists()
+            and MapMember.objects.filter(map__person=person, key=member_key("Brother Sol")).exists()
         ):
             Action.objects.create(
                 goal=goal,
                 description="Send Sol a message",
                 kind="reconnect",
-                member_key="brother-sol",
+                member_key=member_key("Brother Sol"),
                 member_label="Brother Sol",
                 due_date=start + dt.timedelta(days=10),
                 status="done",
                 created_by=worker,
             )
             created["actions"] += 1
-        # A current step; for some people its follow-up is overdue.
+        # A current step; for some people its follow-up is overdue. For most it is a place
+        # suggested from what matters to them (so their "My connections" PDF says how to get
+        # there and when it is open).
         late = person_rng.random() < 0.4
+        suggested = suggested_assets(person, size=3)
+        if suggested and person_rng.random() < 0.7:
+            service = suggested[person_rng.randrange(len(suggested))].hit.service
+            step = {
+                "description": f"Try {service.name} once",
+                "kind": "new",
+                "asset_id": service.hsds_id,
+                "asset_name": service.name,
+            }
+        else:
+            step = {
+                "description": person_rng.choice(
+                    [
+                        "Look at the library's events list together",
+                        "Ring the walking group about Saturday",
+                        "Try the drop-in café once",
+                    ]
+                ),
+                "kind": "other",
+            }
         Action.objects.create(
             goal=goal,
-            description=person_rng.choice(
-                [
-                    "Look at the library's events list together",
-                    "Ring the walking group about Saturday",
-                    "Try the drop-in café once",
-                ]
-            ),
-            kind="other",
+            **step,
             due_date=today - dt.timedelta(days=10) if late else today + dt.timedelta(days=10),
             follow_up_by=today - dt.timedelta(days=3) if late else today + dt.timedelta(days=17),
             created_by=worker,

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django import forms
 
 from kith.accounts.forms import GovukForm, GovukModelForm
+from kith.assets.matching import Suggestion
 from kith.people.forms import DateInput
 from kith.plans import fidelity
 from kith.plans.models import (
@@ -128,13 +130,50 @@ class ActionForm(GovukModelForm):
             "description": {"required": "Describe the step"},
         }
 
-    def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        members: list[tuple[str, str]],
+        suggestions: Sequence[Suggestion] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ActionKind.choices
         self.fields["member_key"].choices = [("", "Nobody on the map"), *members]
+        #: Assets that fit what matters to the person (kith.assets.matching), by service id.
+        self.suggestions = {s.hit.service.hsds_id: s for s in suggestions}
+        if self.suggestions:
+            current = self.instance.asset_id if self.instance.pk else ""
+            self.fields["suggested_asset"] = forms.ChoiceField(
+                label="Suggested from what matters to the person",
+                choices=[
+                    *((sid, s.hit.service.name) for sid, s in self.suggestions.items()),
+                    ("", "None of these"),
+                ],
+                required=False,
+                initial=current if current in self.suggestions else "",
+                widget=forms.RadioSelect,
+                help_text="Choose one to make this step a new connection with it.",
+            )
+            self.order_fields(["description", "kind", "suggested_asset"])
+
+    def suggestion_rows(self) -> list[dict[str, Any]]:
+        """The suggested assets' radios, each with why it was suggested (for the template)."""
+        bound = self["suggested_asset"]
+        rows = []
+        for option in bound.subwidgets:
+            found = self.suggestions.get(str(option.data["value"]))
+            rows.append({"option": option, "reason": found.reason if found else ""})
+        return rows
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        chosen = self.suggestions.get(data.get("suggested_asset") or "")
+        if chosen is not None:
+            data["asset_id"] = chosen.hit.service.hsds_id
+            data["asset_name"] = chosen.hit.service.name
+            if data.get("kind") in (None, "", ActionKind.OTHER):
+                data["kind"] = ActionKind.NEW
         due, check = data.get("due_date"), data.get("follow_up_by")
         if due and check and check < due:
             self.add_error("follow_up_by", "Follow up on or after the date the step should happen")

@@ -18,13 +18,14 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from kith.accounts.fields import EncryptedCharField, EncryptedTextField
 from kith.accounts.models import Authored, Team
 from kith.people.models import Person
 
 
 class Interest(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interests")
-    text = models.CharField(
+    text = EncryptedCharField(
         "what matters to the person",
         max_length=300,
         help_text="In the person's own words, for example “I would like to get out into nature”.",
@@ -74,7 +75,7 @@ class Goal(Authored):
     cycle = models.ForeignKey(
         "Cycle", on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
-    wording = models.TextField(
+    wording = EncryptedTextField(
         "the goal, in the person's own words",
         max_length=1000,
         help_text="Write it as the person says it.",
@@ -119,7 +120,7 @@ class ActionStatus(models.TextChoices):
 
 class Action(Authored):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField("the step", max_length=300)
+    description = EncryptedCharField("the step", max_length=300)
     kind = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.OTHER)
     asset_id = models.CharField(
         "community asset",
@@ -129,7 +130,7 @@ class Action(Authored):
     )
     asset_name = models.CharField(max_length=200, blank=True)
     member_key = models.CharField("map member", max_length=60, blank=True)
-    member_label = models.CharField(max_length=120, blank=True)
+    member_label = EncryptedCharField(max_length=120, blank=True)
     due_date = models.DateField("when it should happen", null=True, blank=True)
     follow_up_by = models.DateField("follow up by", null=True, blank=True)
     status = models.CharField(
@@ -197,9 +198,9 @@ class FollowUp(models.Model):
         "went alone or with someone", max_length=10, choices=Company.choices, blank=True
     )
     barriers = models.JSONField(default=list, blank=True)
-    barrier_other = models.CharField("other barrier", max_length=200, blank=True)
+    barrier_other = EncryptedCharField("other barrier", max_length=200, blank=True)
     next_step = models.CharField("what next", max_length=10, choices=Next.choices)
-    notes = models.TextField(blank=True, max_length=2000)
+    notes = EncryptedTextField(blank=True, max_length=2000)
     next_follow_up = models.DateField("follow up again by", null=True, blank=True)
     #: When the action was due to be followed up at the time of this follow-up (on time or not).
     was_due = models.DateField(null=True, blank=True)
@@ -255,7 +256,7 @@ class Cycle(models.Model):
         "maps.Map", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     questionnaires_due = models.JSONField(default=list, blank=True)
-    review_note = models.TextField(blank=True, max_length=4000)
+    review_note = EncryptedTextField(blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -309,7 +310,7 @@ class FidelityAssessment(models.Model):
     answers = models.JSONField(default=dict)
     scores = models.JSONField(default=dict)
     overall = models.FloatField(null=True, blank=True)
-    note = models.TextField(blank=True, max_length=2000)
+    note = EncryptedTextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,11 @@ app_name = "plans"
 urlpatterns = [
     path("people/<int:person_id>/plan/", views.plan, name="plan"),
     path("people/<int:person_id>/progress/", views.progress, name="progress"),
+    path(
+        "people/<int:person_id>/my-connections.pdf",
+        views.my_connections_pdf,
+        name="my_connections",
+    ),
     path("people/<int:person_id>/interests/new/", views.interest_add, name="interest_add"),
     path("people/<int:person_id>/goals/new/", views.goal_add, name="goal_add"),
     path("people/<int:person_id>/rounds/new/", views.cycle_start, name="cycle_start"),

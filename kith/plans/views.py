@@ -7,6 +7,7 @@ plain HTML form that works without JavaScript.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +16,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from kith.maps.models import Map, MapMember, MapStatus
+from kith.audit.log import record_export
+from kith.maps.exports import ExportUnavailable, file_response, pdf_problem
+from kith.maps.models import Map, MapMember, MapStatus, reading_order
+from kith.network import NetworkError
 from kith.outcomes.access import due_for_person
 from kith.people.access import get_person_for_user
 from kith.people.models import Person
-from kith.plans import access, team
+from kith.plans import access, my_connections, team
 from kith.plans.actions import (
     PlanError,
     do_add_action,
@@ -50,6 +55,8 @@ from kith.plans.forms import (
 from kith.plans.models import Action, Cycle, Goal
 from kith.plans.progress import progress as person_progress
 
+log = logging.getLogger(__name__)
+
 
 def _plan_url(person_id: int) -> str:
     return reverse("plans:plan", args=[person_id])
@@ -61,10 +68,8 @@ def _members(person: Person) -> list[tuple[str, str]]:
     latest = maps.filter(status=MapStatus.FINAL).first() or maps.first()
     if latest is None:
         return []
-    return [
-        (m.key, m.label or m.key)
-        for m in MapMember.objects.filter(map=latest).order_by("circle", "label", "key")
-    ]
+    members = sorted(MapMember.objects.filter(map=latest), key=reading_order)
+    return [(m.key, m.label or m.key) for m in members]
 
 
 @login_required
@@ -178,6 +183,7 @@ def _action_form(
         instance=action,
         initial=initial,
         members=_members(goal.person),
+        suggestions=access.suggested_assets(goal.person),
     )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items()}
@@ -327,6 +333,47 @@ def review_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def progress(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     return render(request, "plans/progress.html", {"person": person, "p": person_progress(person)})
+
+
+# -- the person's "My connections" PDF ---------------------------------------------------------
+
+
+def _summary_unavailable(request: HttpRequest, person: Person, problem: str) -> HttpResponse:
+    response = render(
+        request,
+        "plans/my_connections_unavailable.html",
+        {"person": person, "problem": problem},
+        status=503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def my_connections_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's own summary: map, goals, next steps, chosen places (``?large=1``)."""
+    person = get_person_for_user(request.user, person_id)
+    large = request.GET.get("large") == "1"
+    if problem := pdf_problem():
+        return _summary_unavailable(request, person, problem)
+    try:
+        pdf = my_connections.summary_pdf(person, large=large)
+    except (NetworkError, ExportUnavailable) as error:
+        # The person's id and the error's type only: no names, no words of theirs.
+        log.warning("My connections PDF of person %s failed: %s", person.pk, type(error).__name__)
+        return _summary_unavailable(
+            request,
+            person,
+            "Something went wrong while making the file. Nothing was changed; please try again.",
+        )
+    record_export(person, "pdf", reason="My connections")
+    return file_response(
+        pdf,
+        "application/pdf",
+        my_connections.filename(person, large=large),
+        inline=request.GET.get("download") != "1",
+    )
 
 
 # -- overdue, fidelity, team ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kith.accounts.models import User
+from kith.assets.models import Schedule
 from kith.demo import load_demo
 from kith.outcomes.models import Response
 from kith.people.models import Person
@@ -40,6 +41,12 @@ def test_demo_plans_and_outcomes() -> None:
         dates = sorted(person.responses.values_list("date", flat=True))
         assert len(dates) >= 14 and (dates[-1] - dates[0]).days >= 690
         assert person.cycles.exclude(stage="closed").count() == 1
+    # Planned steps link directory services, with hours, so "My connections" says when to go.
+    planned = Action.objects.filter(status="open").exclude(asset_id="")
+    assert planned.count() >= 10
+    assert Schedule.objects.filter(
+        service_ref__in=planned.values_list("asset_id", flat=True)
+    ).exists()
     barriers = [b for f in FollowUp.objects.filter(happened="no") for b in f.barriers]
     assert "transport" in barriers
     assert FidelityAssessment.objects.filter(user__username="lee").count() == 8
