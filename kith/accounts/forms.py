@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 #: BoundField.widget_type (the widget class name without "Widget"/"Input") → GOV.UK classes.
 WIDGET_CLASSES = {
@@ -39,8 +38,4 @@ class GovukForm(forms.Form):
 
 
 class GovukModelForm(forms.ModelForm):
-    bound_field_class = GovukBoundField
-
-
-class LoginForm(AuthenticationForm):
     bound_field_class = GovukBoundField

@@ -8,6 +8,8 @@ an admin who also works a caseload is given a practitioner or team-lead membersh
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -109,3 +111,54 @@ class Authored(models.Model):
 
     class Meta:
         abstract = True
+
+
+class UserSession(models.Model):
+    """One row per signed-in session, written at sign-in, so that all of a user's sessions can
+    be ended at once (deactivation, password change) by key instead of decoding every session
+    in the store."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+#: How long a new API token may last, in days (the tokens page offers these).
+TOKEN_LIFETIMES_DAYS = (30, 90, 365)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and change"
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API. The token itself is shown once, at creation; only its
+    SHA-256 digest is kept, found through the public ``prefix`` that starts it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.name} (kith_{self.prefix}_…)"
+
+    def state(self, now: dt.datetime) -> str:
+        """ "revoked", "expired" or "active" at ``now``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "active"

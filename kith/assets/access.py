@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
+from kith.accounts.access import record_id
 from kith.accounts.models import Role
 from kith.assets.models import ProblemReport, Service
 
@@ -32,10 +33,7 @@ def require_editor(user: User) -> None:
 
 def get_service_for_user(user: User, service_id: int | str) -> Service:
     """Any signed-in worker may read any service (private individuals: editors only)."""
-    try:
-        pk = int(service_id)
-    except (TypeError, ValueError):
-        raise Http404("No such service") from None
+    pk = record_id(service_id, "service")
     service = Service.objects.filter(pk=pk).first()
     if service is None or not user.is_authenticated or (service.is_private and not is_editor(user)):
         raise Http404("No such service")
@@ -44,7 +42,11 @@ def get_service_for_user(user: User, service_id: int | str) -> Service:
 
 def get_report_for_editor(user: User, report_id: int | str) -> ProblemReport:
     require_editor(user)
-    report = ProblemReport.objects.filter(pk=int(report_id)).select_related("service").first()
+    report = (
+        ProblemReport.objects.filter(pk=record_id(report_id, "report"))
+        .select_related("service")
+        .first()
+    )
     if report is None:
         raise Http404("No such report")
     return report

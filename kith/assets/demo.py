@@ -485,6 +485,7 @@ def load_demo_directory(out: TextIO) -> dict[str, int]:
 
     from kith.assets.actions import do_import_directory
     from kith.assets.models import InterestStatement, Postcode, Service
+    from kith.demo import member_key
     from kith.maps.models import MapMember
 
     with transaction.atomic():
@@ -501,11 +502,14 @@ def load_demo_directory(out: TextIO) -> dict[str, int]:
                     "position": position,
                 },
             )
-        # The groups on the demo people's maps are in the directory: link them.
+        # The groups on the demo people's maps are in the directory: link them (by their demo
+        # key: labels are encrypted in the database).
         for label, hood, act in MAPPED_GROUPS:
             service = Service.objects.filter(hsds_id=_id("service", f"{hood} {act}")).first()
             if service is not None:
-                MapMember.objects.filter(label=label, asset_id="").update(asset_id=service.hsds_id)
+                MapMember.objects.filter(key=member_key(label), asset_id="").update(
+                    asset_id=service.hsds_id
+                )
     created = sum(summary.created.values())
     if created:
         out.write(

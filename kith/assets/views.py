@@ -55,6 +55,7 @@ from kith.assets.models import (
     TaxonomyTerm,
 )
 from kith.assets.search import Hit, Query, postcode_point, search
+from kith.formats.csv_safe import safe_row
 
 PER_PAGE = 20
 
@@ -337,13 +338,15 @@ def match(request: HttpRequest, person_id: int) -> HttpResponse:
             for s in suggestions:
                 d = s.hit.distance_km
                 writer.writerow(
-                    [
-                        s.hit.service.name,
-                        s.hit.service.organization_ref,
-                        f"{d:.1f}" if d is not None else "",
-                        s.reason,
-                        s.hit.service.hsds_id,
-                    ]
+                    safe_row(
+                        [
+                            s.hit.service.name,
+                            s.hit.service.organization_ref,
+                            f"{d:.1f}" if d is not None else "",
+                            s.reason,
+                            s.hit.service.hsds_id,
+                        ]
+                    )
                 )
             return response
     template = "assets/match_print.html" if request.GET.get("print") else "assets/match.html"

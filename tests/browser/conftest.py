@@ -8,6 +8,11 @@ Accessibility: :meth:`Ui.check` injects axe-core (vendored in tests/vendor/axe-c
 npm at test time) into the page and fails on any violation of impact *serious* or *critical*.
 Tests call it after every navigation and every editor step; a page that loaded and was never
 checked fails the test at teardown.
+
+Content-Security-Policy: pages run under the policy the server sends (no ``bypass_csp``), and
+every violation the browser reports (a ``securitypolicyviolation`` event, or a console error
+about the Content Security Policy, which Chromium also logs for pages without JavaScript) fails
+the test: at the next :meth:`Ui.check`, or at teardown.
 """
 
 from __future__ import annotations
@@ -59,8 +64,11 @@ def _require_chromium() -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect(…) waits 5 s by default, whatever the page's timeout: too short for a POST that
+    # draws a map on a busy two-core CI machine.
+    expect.set_options(timeout=TIMEOUT)
     # Playwright's sync API keeps an event loop in this thread; Django's guard against ORM
     # calls from async code would then refuse the tests' own database set-up.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -106,6 +114,20 @@ class AccessibilityError(AssertionError):
     pass
 
 
+class ContentSecurityPolicyError(AssertionError):
+    pass
+
+
+# Chromium's wording: "Refused to load/apply/execute …" and, newer, "Applying inline style
+# violates the following Content Security Policy directive …".
+_CSP_CONSOLE = re.compile(r"Content Security Policy|^Refused to ", re.I)
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => window.__kithCspViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+    + (e.sample ? ` (${e.sample})` : "")));
+"""
+
+
 class Ui:
     """One signed-in (or not) browser tab with the project's checks."""
 
@@ -116,6 +138,13 @@ class Ui:
         # page's HTML, scripts removed, is checked in ``checker``, a tab with JavaScript.
         self.checker = checker
         self.unchecked: list[str] = []
+        self.csp_violations: list[str] = []
+        page.on("console", self._console)
+        if checker is None:
+            page.expose_binding(
+                "__kithCspViolation", lambda source, text: self._csp_violation(page.url, text)
+            )
+            page.add_init_script(_CSP_LISTENER)
         page.set_default_timeout(TIMEOUT)
         page.set_default_navigation_timeout(NAVIGATION_TIMEOUT)
         page.on("load", lambda: self.unchecked.append(page.url))
@@ -139,18 +168,36 @@ class Ui:
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.base}]
         )
 
-    def login(self, username: str) -> None:
+    def login(self, username: str, password: str = PASSWORD, *, landing: str = r"/$") -> None:
+        """Sign in through django-allauth's form (fields ``login`` and ``password``), and
+        wait for the page it leads to (the caseload; the MFA step when the user has an app)."""
         self.goto("/accounts/login/")
         self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_url(re.compile(r"/$"))
+        self.page.wait_for_url(re.compile(landing))
         self.check()
 
     # Checks -------------------------------------------------------------------------------
 
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and _CSP_CONSOLE.search(message.text):
+            self._csp_violation(self.page.url, message.text)
+
+    def _csp_violation(self, url: str, text: str) -> None:
+        self.csp_violations.append(f"{url}: {text}")
+
+    def check_csp(self) -> None:
+        """No Content-Security-Policy violation reported since the last check."""
+        found, self.csp_violations = self.csp_violations, []
+        if found:
+            raise ContentSecurityPolicyError(
+                f"{len(found)} Content-Security-Policy violation(s):\n- " + "\n- ".join(found)
+            )
+
     def check(self) -> None:
-        """axe-core on the page as it is now: no serious or critical violation."""
+        """axe-core on the page as it is now: no serious or critical violation; no CSP
+        violation."""
         self.page.wait_for_load_state("load")
         page = self.page
         if self.checker is not None:
@@ -177,6 +224,7 @@ class Ui:
         )
         self.unchecked = [u for u in self.unchecked if u != self.page.url]
         bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+        self.check_csp()
         if bad:
             lines = [f"axe-core found {len(bad)} serious/critical problem(s) on {page.url}:"]
             for v in bad:
@@ -318,7 +366,6 @@ def ui_factory(browser: Any, live_server: Any, static_sources: None) -> Iterator
         context = browser.new_context(
             viewport=VIEWPORT,
             java_script_enabled=javascript,
-            bypass_csp=True,  # axe-core is injected as a script
             reduced_motion="reduce",
             locale="en-GB",
             timezone_id="Europe/London",
@@ -326,6 +373,7 @@ def ui_factory(browser: Any, live_server: Any, static_sources: None) -> Iterator
         contexts.append(context)
         checker = None
         if not javascript:
+            # The checker shows a copy of the page, scripts removed, to run axe-core in.
             checker_context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
             contexts.append(checker_context)
             checker = checker_context.new_page()
@@ -338,6 +386,8 @@ def ui_factory(browser: Any, live_server: Any, static_sources: None) -> Iterator
         context.close()
     never = [url for ui in uis for url in ui.unchecked]
     assert not never, f"pages loaded but never checked with axe-core: {never}"
+    for ui in uis:
+        ui.check_csp()
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_map_with_the_keyboard_only(ui) -> None:
 
     # Sign in.
     ui.goto("/accounts/login/")
-    ui.tab_to("id_username")
+    ui.tab_to("id_login")
     keys.type("sam")
     keys.press("Tab")
     keys.type("kith-demo")

@@ -19,6 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kith.accounts.actions import do_create_api_token
 from kith.accounts.testing import World, make_map, make_person
 from kith.assets.testing import IDS, sample_report, sample_service, sample_statement
 from kith.maps.exports import pdf_problem, png_problem
@@ -26,7 +27,7 @@ from kith.maps.models import MapStatus
 from kith.plans.testing import plan_records
 
 PERSONAS = ("anon", "ana", "ben", "lee", "admin", "dee")
-LOGIN = "login"
+LOGIN = "account_login"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Records:
     draft: Any
     member: Any
     tie: Any
+    token: Any
 
 
 def _records(world: World) -> Records:
@@ -46,7 +48,8 @@ def _records(world: World) -> Records:
     ]
     final = make_map(person, members, [("mum", "gp")], status=MapStatus.FINAL)
     draft = make_map(person, members, [("mum", "gp")], status=MapStatus.DRAFT)
-    return Records(person, final, draft, draft.members.get(key="mum"), draft.ties.get())
+    token, _ = do_create_api_token(world["ana"], name="Matrix", scope="read", days=30)
+    return Records(person, final, draft, draft.members.get(key="mum"), draft.ties.get(), token)
 
 
 # Expected status per persona. "login" = redirect to the login page.
@@ -55,16 +58,41 @@ CASELOAD_WORKERS = {"anon": LOGIN, "ana": 200, "ben": 200, "lee": 200, "admin": 
 NORTH_RECORD = {"anon": LOGIN, "ana": 200, "ben": 404, "lee": 200, "admin": 404, "dee": 404}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 EDITORS = {"anon": LOGIN, "ana": 404, "ben": 404, "lee": 404, "admin": 200, "dee": 200}
+SIGNED_IN_302 = {**dict.fromkeys(PERSONAS, 302), "anon": LOGIN}
+SIGNED_IN_404 = {**dict.fromkeys(PERSONAS, 404), "anon": LOGIN}
 
 Url = Callable[[Records], str]
 TABLE: dict[str, tuple[Url, dict[str, Any]]] = {
     "healthz": (lambda r: reverse("healthz"), PUBLIC),
-    "login": (
-        lambda r: reverse("login"),
+    # Sign-in, MFA and API tokens (kith/accounts/urls.py; the persona's own account only).
+    "account_login": (
+        lambda r: reverse("account_login"),
         {"anon": 200, "ana": 302, "ben": 302, "lee": 302, "admin": 302, "dee": 302},
     ),
-    # Signing out is POST only.
-    "logout": (lambda r: reverse("logout"), dict.fromkeys(PERSONAS, 405)),
+    # GET asks "Sign out?"; the POST signs out.
+    "account_logout": (lambda r: reverse("account_logout"), SIGNED_IN_ONLY),
+    "account_change_password": (lambda r: reverse("account_change_password"), SIGNED_IN_ONLY),
+    "account_reauthenticate": (lambda r: reverse("account_reauthenticate"), SIGNED_IN_ONLY),
+    "mfa_index": (lambda r: reverse("mfa_index"), SIGNED_IN_ONLY),
+    # Only between the password and the code of a sign-in (test_mfa.py); otherwise away (302).
+    "mfa_authenticate": (lambda r: reverse("mfa_authenticate"), SIGNED_IN_302),
+    # The personas have no authenticator yet: nothing to confirm with (302 to the password
+    # form), remove or view (404); setting one up or making codes first asks for the password
+    # again (302 to account_reauthenticate).
+    "mfa_reauthenticate": (lambda r: reverse("mfa_reauthenticate"), SIGNED_IN_302),
+    "mfa_activate_totp": (lambda r: reverse("mfa_activate_totp"), SIGNED_IN_302),
+    "mfa_deactivate_totp": (lambda r: reverse("mfa_deactivate_totp"), SIGNED_IN_404),
+    "mfa_view_recovery_codes": (lambda r: reverse("mfa_view_recovery_codes"), SIGNED_IN_404),
+    "mfa_generate_recovery_codes": (
+        lambda r: reverse("mfa_generate_recovery_codes"),
+        SIGNED_IN_302,
+    ),
+    "api_tokens": (lambda r: reverse("api_tokens"), SIGNED_IN_ONLY),
+    # Revoking is POST only (kith/accounts/tests/test_tokens.py: owner or admin, else 404).
+    "api_token_revoke": (
+        lambda r: reverse("api_token_revoke", args=[r.token.pk]),
+        {**dict.fromkeys(PERSONAS, 405), "anon": LOGIN},
+    ),
     "people:caseload": (lambda r: reverse("people:caseload"), SIGNED_IN_ONLY),
     "people:create": (lambda r: reverse("people:create"), CASELOAD_WORKERS),
     "people:detail": (lambda r: reverse("people:detail", args=[r.person.pk]), NORTH_RECORD),
@@ -209,6 +237,17 @@ TABLE.update(
         "plans:fidelity": (lambda r: reverse("plans:fidelity"), CASELOAD_WORKERS),
         "plans:fidelity_add": (lambda r: reverse("plans:fidelity_add"), CASELOAD_WORKERS),
         "plans:team": (lambda r: reverse("plans:team", args=[r.person.team_id]), TEAM_LEAD_ONLY),
+        # UK GDPR rights on a record (kith/people/gdpr_views.py): team leads of its team only.
+        "people:subject_access": (
+            lambda r: reverse("people:subject_access", args=[r.person.pk]),
+            TEAM_LEAD_ONLY,
+        ),
+        "people:erase": (lambda r: reverse("people:erase", args=[r.person.pk]), TEAM_LEAD_ONLY),
+        # The person's "My connections" PDF: the person's access rules (503 without WeasyPrint).
+        "plans:my_connections": (
+            lambda r: reverse("plans:my_connections", args=[r.person.pk]),
+            "pdf",
+        ),
         "outcomes:person": (lambda r: reverse("outcomes:person", args=[r.person.pk]), NORTH_RECORD),
         "outcomes:schedule": (
             lambda r: reverse("outcomes:schedule", args=[r.person.pk]),
@@ -238,6 +277,15 @@ TABLE.update(
             lambda r: reverse("outcomes:sign", args=[plan_records(r.person).draft_response.pk]),
             {**dict.fromkeys(PERSONAS, 405), "anon": LOGIN},
         ),
+    }
+)
+
+# The audit trail (kith.audit): admins only (admin role or superuser); everyone else 404.
+ADMINS_ONLY = {"anon": LOGIN, "ana": 404, "ben": 404, "lee": 404, "admin": 200, "dee": 404}
+TABLE.update(
+    {
+        "audit:events": (lambda r: reverse("audit:events"), ADMINS_ONLY),
+        "audit:export": (lambda r: reverse("audit:export"), ADMINS_ONLY),
     }
 )
 
@@ -282,7 +330,7 @@ def test_access_matrix(world: World, name: str) -> None:
         want = expected[persona]
         if want == LOGIN:
             assert response.status_code == 302, (name, persona, response.status_code)
-            assert response["Location"].startswith(reverse("login")), (name, persona)
+            assert response["Location"].startswith(reverse(LOGIN)), (name, persona)
         else:
             assert response.status_code == want, (name, persona, response.status_code)
 
@@ -297,6 +345,8 @@ WRITES = [
     "maps:member_remove",
     "maps:tie_add",
     "maps:tie_remove",
+    "people:subject_access",
+    "people:erase",
 ]
 
 
