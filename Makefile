@@ -4,6 +4,11 @@
 #               PostgreSQL when KITH_TEST_DATABASE_URL is set (.ci/run starts a server and sets it)
 #   make bench  benchmarks, figures into docs/benchmarks.md
 #   make lint   ruff and mypy only
+#   make audit  pip-audit of requirements.lock against PyPI's vulnerability data; fails loudly
+#               when it cannot check every package (no network, service down). Accepted
+#               findings: audit-waivers.txt (id, review date, reason). KITH_SKIP_AUDIT=1 skips
+#               it in `make test`, printing a warning (for machines without network only).
+#   make lock   rewrite requirements.lock from the exact versions installed in .venv
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +17,7 @@ STAMP := $(VENV)/.installed-stamp
 # Debian packages the tests and the PDF/browser features need; installed when we are root.
 APT_PACKAGES := python3-venv chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 
-.PHONY: run test bench lint install sysdeps python-check
+.PHONY: run test bench lint install sysdeps python-check audit lock
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -43,7 +48,8 @@ sysdeps:
 
 run: install
 	$(BIN)/kith demo
-	$(BIN)/kith serve --host 127.0.0.1 --port 8000
+	@echo "Demo only: two-factor sign-in is not required (KITH_MFA_REQUIRED=off)."
+	KITH_MFA_REQUIRED=off $(BIN)/kith serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .
@@ -53,7 +59,34 @@ lint: install
 # Test folders of the Django apps: the ones run a second time on PostgreSQL.
 WEB_TESTS = $(filter-out kith/network/tests kith/formats/tests kith/instruments/tests kith/tests,$(wildcard kith/*/tests))
 
+# The exact versions installed (what CI tests), for pip-audit.
+lock: install
+	@{ echo "# Exact versions installed by 'make install' (regenerate: make lock). Audited by 'make audit'."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e '; } > requirements.lock
+
+# Waived vulnerability ids (first word of each non-comment line of audit-waivers.txt).
+AUDIT_WAIVERS = $(foreach id,$(shell grep -v '^\s*\#' audit-waivers.txt 2>/dev/null | awk 'NF {print $$1}'),--ignore-vuln $(id))
+
+# pip-audit asks https://pypi.org/pypi/<name>/<version>/json. Some networks (a registry proxy)
+# answer only /pypi/<name>/json, and then no pinned version can be checked: say so loudly and
+# fail only when KITH_REQUIRE_AUDIT=1, instead of pip-audit's silent "all skipped" pass.
+AUDIT_PROBE = https://pypi.org/pypi/django/$(shell sed -n 's/^[Dd]jango==//p' requirements.lock)/json
+
+audit: install
+	@if $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=30)" \
+	    "$(AUDIT_PROBE)" 2>/dev/null; then \
+	  $(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --strict \
+	    --vulnerability-service pypi --progress-spinner off $(AUDIT_WAIVERS); \
+	elif [ "$$KITH_REQUIRE_AUDIT" = 1 ]; then \
+	  echo "ERROR: PyPI's per-version vulnerability data ($(AUDIT_PROBE)) cannot be reached."; exit 1; \
+	else \
+	  echo "WARNING: dependencies NOT audited: PyPI's per-version vulnerability data"; \
+	  echo "WARNING: ($(AUDIT_PROBE)) cannot be reached from this network."; \
+	fi
+
 test: install sysdeps
+	@if [ "$$KITH_SKIP_AUDIT" = 1 ]; then echo "WARNING: KITH_SKIP_AUDIT=1: dependencies NOT audited."; \
+	else $(MAKE) --no-print-directory audit; fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -39,3 +40,10 @@ def shared_data() -> Path:
     """The read-only external reference data in ../shared/data."""
     require(SHARED_DATA.is_dir(), f"reference data folder {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _mfa_not_required(settings: Any) -> None:
+    """Tests sign in with ``client.force_login`` and no authenticator app: MFA enforcement is
+    off unless a test turns it on (kith/accounts/tests/test_mfa.py does)."""
+    settings.KITH_MFA_REQUIRED = False

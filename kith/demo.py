@@ -10,6 +10,7 @@ are left as they are.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import sys
 from dataclasses import dataclass, field
@@ -88,8 +89,10 @@ GROUPS = (
 )
 
 
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+def member_key(label: str) -> str:
+    """The demo member key of ``label``: opaque like the app's own keys (keys are stored
+    unencrypted, so they must not carry a name) and the same on every load."""
+    return "m" + hashlib.sha256(f"kith-demo:{label}".encode()).hexdigest()[:10]
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Draft:
     ties: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, label: str, **fields: Any) -> str:
-        key = _slug(label)
+        key = member_key(label)
         fields.setdefault("kind", "person")
         self.members[key] = {"key": key, "label": label, **fields}
         return key
@@ -208,11 +211,10 @@ def _next_map(rng: random.Random, arc: str, step: int, before: Draft) -> Draft:
             contact="daily",
             support_received=["practical", "information"],
         )
-        if "care-coordinator" in d.members and "home-treatment-team" in d.members:
-            d.tie("care-coordinator", "home-treatment-team")
+        d.tie(member_key("Care coordinator"), member_key("Home treatment team"))
     elif arc == "crisis":
         # Recovery: the crisis service steps back, one new connection through a group.
-        d.remove("home-treatment-team")
+        d.remove(member_key("Home treatment team"))
         label, kind, friend = GROUPS[(step + len(d.members)) % len(GROUPS)]
         g = d.add(
             label,
@@ -261,14 +263,15 @@ def _next_map(rng: random.Random, arc: str, step: int, before: Draft) -> Draft:
                 if m.get("relationship") == "professional":
                     m["circle"], m["contact"] = 3, "less"
     elif arc == "reconnect":
-        if "brother-sol" in d.members:
-            sol = d.members["brother-sol"]
+        sol_key = member_key("Brother Sol")
+        if sol_key in d.members:
+            sol = d.members[sol_key]
             sol.update(circle=3 if step == 1 else 2, contact="monthly" if step == 1 else "weekly")
             if step >= 2:
                 sol.update(wish="none", feeling="positive", support_received=["emotional"])
                 for k in list(d.members):
                     if d.members[k].get("relationship") == "family":
-                        d.tie("brother-sol", k)
+                        d.tie(sol_key, k)
     else:  # stable: small shifts of contact and feeling
         keys = sorted(d.members)
         if keys:
@@ -328,7 +331,13 @@ def _load(out: TextIO) -> dict[str, int]:
     from kith.accounts.models import Membership, Organisation, Team, User
     from kith.maps.models import Map, MapMember, MapStatus, MapTie
     from kith.network import Member
-    from kith.people.models import REVIEW_INTERVAL, ConsentHow, Person
+    from kith.people.models import (
+        REVIEW_INTERVAL,
+        ConsentHow,
+        LawfulBasis,
+        Person,
+        SpecialCategoryCondition,
+    )
 
     created = {"users": 0, "people": 0, "maps": 0}
     org, _ = Organisation.objects.get_or_create(name=ORGANISATION)
@@ -355,13 +364,15 @@ def _load(out: TextIO) -> dict[str, int]:
     workers = {"North": [users["ana"], users["sam"]], "South": [users["ben"]]}
     rng = random.Random(SEED)
     end = timezone.localdate()
+    # References are encrypted in the database: compare them here, not in SQL.
+    loaded = {(p.team_id, p.reference) for p in Person.objects.only("team", "reference")}
     for index, (name, pronouns, team_name, arc) in enumerate(PEOPLE, start=1):
         # Every person draws from the generator whether or not they exist, so a partial load
         # followed by a full one gives the same data as one full load.
         person_rng = random.Random(rng.random())
         reference = f"DEMO-{index:03d}"
         team = teams[team_name]
-        if Person.objects.filter(team=team, reference=reference).exists():
+        if (team.pk, reference) in loaded:
             continue
         count = 2 + person_rng.randint(0, 2)
         dates = _map_dates(person_rng, count, end)
@@ -376,6 +387,9 @@ def _load(out: TextIO) -> dict[str, int]:
             consent_by="the person",
             consent_how=person_rng.choice([ConsentHow.VERBAL, ConsentHow.WRITTEN]),
             consent_recorded_by=workers[team_name][index % len(workers[team_name])],
+            # What a council or NHS mental-health service usually records (docs/security.md).
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            special_category_condition=SpecialCategoryCondition.HEALTH_SOCIAL_CARE,
         )
         created["people"] += 1
         drafts = [_first_map(person_rng, arc)]

@@ -13,13 +13,14 @@ admin.site.site_title = "Kith administration"
 
 urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
-    path("accounts/login/", account_views.login, name="login"),
-    path("accounts/logout/", account_views.logout, name="logout"),
+    # Sign-in (django-allauth), MFA and API tokens: kith/accounts/urls.py.
+    path("accounts/", include("kith.accounts.urls")),
     path("api/v1/", api.urls),
     path("maps/", include("kith.maps.urls")),
     path("assets/", include("kith.assets.urls")),
     path("openreferral/", include("kith.assets.openreferral_urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("kith.audit.urls")),
     path("", include("kith.plans.urls")),
     path("", include("kith.outcomes.urls")),
     path("", include("kith.people.urls")),
