@@ -78,17 +78,20 @@ def _keep_drawing(the_map: Map) -> list[str]:
     its drawing's angles, the memory of later maps). Returns the fields to save."""
     kept = drawing_to_keep(the_map, the_map.to_network())
     the_map.drawing_svg, the_map.drawing_inputs = kept.svg, kept.inputs
+    the_map.kept_panel, the_map.kept_for = kept.panel, kept.kept_for
+    fields = ["drawing_svg", "drawing_inputs", "kept_panel", "kept_for"]
     if the_map.status != MapStatus.FINAL:
-        return ["drawing_svg", "drawing_inputs"]
+        return fields
     the_map.layout_angles = kept.angles
-    return ["drawing_svg", "drawing_inputs", "layout_angles"]
+    return [*fields, "layout_angles"]
 
 
 def _finish(locked: Map, original: Map) -> Map:
     """Check the whole map with the core model, keep its drawing, bump the version and refresh
     the caller's copy."""
-    kept = _keep_drawing(locked)
+    # The version first: what is kept stands for the version saved with it.
     locked.version += 1
+    kept = _keep_drawing(locked)
     locked.save(update_fields=["version", "updated_at", *kept])
     for name in ("version", "updated_at", *kept):
         setattr(original, name, getattr(locked, name))

@@ -17,6 +17,11 @@ whole network, the angle memory, the drawing options and the source of the drawi
 read shows the kept drawing only when the fingerprint of what it would draw now is the same,
 so the result is always what drawing afresh gives; otherwise (a map changed outside the
 actions, an earlier map changed, new drawing code, other options) it draws afresh.
+
+The map page goes one step further (:func:`kept_view`): the change also keeps the measures
+panel, and both are shown while the map's version and angle memory are those they were kept
+for, without building the network at all. Every write goes through the actions, which bump the
+version; see docs/drawing.md.
 """
 
 from __future__ import annotations
@@ -214,16 +219,60 @@ def map_drawing(the_map: Map, net: Network, **options: Any) -> str:
     return draw_svg(net, layout(net, previous=memory), **options)
 
 
+#: The source of the code behind the measures panel: a change to it makes kept panels stale.
+_PANEL_CODE = hashlib.sha256(
+    b"".join(
+        Path(str(importlib.import_module(name).__file__)).read_bytes()
+        for name in ("kith.network.measures", "kith.network.typology", "kith.maps.summary")
+    )
+    + (
+        Path(str(importlib.import_module("kith.network").__file__)).parent / "typology.json"
+    ).read_bytes()
+).hexdigest()
+
+
+def kept_for(the_map: Map, memory: Mapping[str, float]) -> str:
+    """Fingerprint of what a map's kept drawing and panel stand for: the map's id and version
+    (bumped by every change, all of which go through the actions), its angle memory and the
+    code that draws and measures it."""
+    text = json.dumps([_CODE, _PANEL_CODE, the_map.pk, the_map.version, memory], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def kept_view(the_map: Map) -> tuple[str, dict[str, Any]] | None:
+    """The kept drawing and measures panel of ``the_map`` when they are those of its current
+    version and angle memory (one query, for the memory), else ``None``."""
+    if not (the_map.kept_for and the_map.drawing_svg and the_map.kept_panel):
+        return None
+    if the_map.kept_for != kept_for(the_map, angle_memory(the_map)):
+        return None
+    return str(the_map.drawing_svg), dict(the_map.kept_panel)
+
+
 class KeptDrawing(NamedTuple):
-    """What a change keeps on the map: its drawing, that drawing's fingerprint and angles."""
+    """What a change keeps on the map: its drawing, that drawing's fingerprint and angles, the
+    measures panel and the fingerprint of the version they stand for."""
 
     svg: str
     inputs: str
     angles: dict[str, float]
+    panel: dict[str, Any]
+    kept_for: str
 
 
 def drawing_to_keep(the_map: Map, net: Network) -> KeptDrawing:
-    """The drawing of ``net`` (the network of ``the_map``) with default options, to keep."""
+    """The drawing and panel of ``net`` (the network of ``the_map`` at its current version)
+    with default options, to keep."""
+    from kith.maps.summary import measures_panel
+
     memory = angle_memory(the_map)
     lay = layout(net, previous=memory)
-    return KeptDrawing(draw_svg(net, lay), drawing_inputs(net, memory, {}), lay.angles())
+    panel = measures_panel(net)
+    panel["typology"] = dataclasses.asdict(panel["typology"])
+    return KeptDrawing(
+        draw_svg(net, lay),
+        drawing_inputs(net, memory, {}),
+        lay.angles(),
+        panel,
+        kept_for(the_map, memory),
+    )

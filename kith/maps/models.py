@@ -96,6 +96,27 @@ class Map(models.Model):
         editable=False,
         help_text="Fingerprint (SHA-256) of the map, angle memory and options the kept drawing was made from.",
     )
+    # Encrypted: what the measures say about a person's network is personal data.
+    kept_panel = EncryptedJSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Derived data, written with the kept drawing: the measures panel of this version "
+            "of the map (plain sentences, typology, main measures)."
+        ),
+    )
+    kept_for = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Fingerprint (SHA-256) of the map's id and version, its angle memory and the code "
+            "that draws and measures it: while it matches, a page shows the kept drawing and "
+            "panel without building the network again. Every change goes through the actions, "
+            "which bump the version and keep both again."
+        ),
+    )
 
     class Meta:
         ordering = ("person", "date", "id")

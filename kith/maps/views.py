@@ -41,7 +41,7 @@ from kith.maps.actions import (
     do_update_map,
     do_update_member,
 )
-from kith.maps.drawing import map_drawing, read_map
+from kith.maps.drawing import kept_view, map_drawing, read_map
 from kith.maps.forms import (
     MapForm,
     MemberForm,
@@ -124,7 +124,11 @@ def linked_assets(members: list[MapMember]) -> dict[str, tuple[int, str]]:
 
 def _map_context(the_map: Map, **extra: Any) -> dict[str, Any]:
     """Everything the map page and its editor fragment show (a constant number of queries)."""
-    members, ties, net, problem = _load(the_map)
+    kept = kept_view(the_map)
+    if kept is None:
+        members, ties, net, problem = _load(the_map)
+    else:  # the kept drawing and panel are this version's: no need to build the network
+        (members, ties), net, problem = read_map(the_map), None, ""
     urls = map_urls(the_map.pk, the_map.person_id)
     context: dict[str, Any] = {
         "map": the_map,
@@ -139,7 +143,9 @@ def _map_context(the_map: Map, **extra: Any) -> dict[str, Any]:
         "urls": urls,
         "assets": linked_assets(members),
     }
-    if net is not None:
+    if kept is not None:
+        context["drawing"], context["panel"] = kept
+    elif net is not None:
         context["drawing"] = map_drawing(the_map, net)
         context["panel"] = summary.measures_panel(net)
     if the_map.is_draft:

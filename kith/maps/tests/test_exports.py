@@ -7,6 +7,7 @@ sentence). The rendered page is copied to ``docs/screenshots/pdf.png``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import re
@@ -28,6 +29,7 @@ from kith.maps import drawing, exports
 from kith.maps.actions import do_add_member, do_create_map, do_finalise_map
 from kith.maps.drawing import angle_memory, map_drawing, stable_layout
 from kith.maps.models import Map, MapMember, MapStatus
+from kith.maps.summary import measures_panel
 from kith.network.drawing import draw_svg
 from kith.network.layout import layout
 
@@ -478,12 +480,57 @@ def test_a_kept_drawing_is_not_shown_once_what_it_shows_changed(
     earlier = Map.objects.filter(person=the_map.person, status=MapStatus.FINAL).get()
     Map.objects.filter(pk=earlier.pk).update(layout_angles={"mum": 10.0})
     assert map_drawing(the_map, net) == _fresh_drawing(the_map) != kept
-    # The map changed outside the actions.
+    # The map changed outside the actions (the SVG export checks the whole fingerprint).
     MapMember.objects.filter(map=the_map, key="mum").update(label="Mother")
     client = _client(world, "ana")
-    shown = client.get(reverse("maps:detail", args=[the_map.pk])).context["drawing"]
+    shown = client.get(reverse("maps:svg", args=[the_map.pk])).content.decode()
     assert shown == _fresh_drawing(the_map) and ">Mother</text>" in shown
     assert Map.objects.get(pk=the_map.pk).drawing_svg == "<svg>kept</svg>"  # nothing written
+
+
+def _panel_as_kept(the_map: Map) -> dict[str, Any]:
+    panel = measures_panel(the_map.to_network())
+    panel["typology"] = dataclasses.asdict(panel["typology"])
+    return panel
+
+
+def test_every_change_keeps_the_panel_of_its_version(world: World) -> None:
+    """The measures panel is kept with the drawing, for the version the change saved."""
+    the_map = _review_with_kept_drawing(world)
+    assert the_map.kept_panel == _panel_as_kept(the_map)
+    assert the_map.kept_for == drawing.kept_for(the_map, angle_memory(the_map))
+    page = _client(world, "ana").get(reverse("maps:detail", args=[the_map.pk]))
+    assert page.context["panel"] == the_map.kept_panel
+    assert page.context["drawing"] == _fresh_drawing(the_map)
+    assert "Bowls club" in page.content.decode()
+
+
+def test_the_page_shows_the_kept_drawing_and_panel_only_for_their_version(
+    world: World,
+) -> None:
+    """Proof that the page uses them without building the network, and that another version
+    (or another angle memory) of the map makes it draw and measure afresh."""
+    the_map = _review_with_kept_drawing(world)
+    Map.objects.filter(pk=the_map.pk).update(
+        drawing_svg="<svg>kept</svg>", kept_panel={"sentences": ["Kept sentence."]}
+    )
+    client = _client(world, "ana")
+    page = client.get(reverse("maps:detail", args=[the_map.pk]))
+    assert page.context["drawing"] == "<svg>kept</svg>"
+    assert "Kept sentence." in page.content.decode()
+    # Another version: what is kept no longer stands for the map.
+    Map.objects.filter(pk=the_map.pk).update(version=the_map.version + 1)
+    page = client.get(reverse("maps:detail", args=[the_map.pk]))
+    assert "Kept sentence." not in page.content.decode()
+    assert page.context["panel"]["sentences"] == measures_panel(the_map.to_network())["sentences"]
+    # Another angle memory (an earlier map's kept angles changed), at the kept version.
+    Map.objects.filter(pk=the_map.pk).update(version=the_map.version)
+    earlier = Map.objects.filter(person=the_map.person, status=MapStatus.FINAL).get()
+    Map.objects.filter(pk=earlier.pk).update(layout_angles={"mum": 10.0})
+    page = client.get(reverse("maps:detail", args=[the_map.pk]))
+    assert "Kept sentence." not in page.content.decode()
+    # Nothing is written on a read.
+    assert Map.objects.get(pk=the_map.pk).kept_panel == {"sentences": ["Kept sentence."]}
 
 
 def test_finalising_and_starting_a_review_keep_the_drawing(world: World) -> None:
