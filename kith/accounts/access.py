@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from kith.accounts.models import ApiToken, Role, User
+from kith.audit.log import record_refused, record_view
+
+M = TypeVar("M", bound=Model)
 
 #: Largest primary key a database can hold (a signed 64-bit integer in SQLite and PostgreSQL).
 MAX_RECORD_ID = 2**63 - 1
@@ -24,6 +29,20 @@ def record_id(value: int | str, what: str = "record") -> int:
     if not 0 < pk <= MAX_RECORD_ID:
         raise Http404(f"No such {what}")
     return pk
+
+
+def get_scoped(scoped: QuerySet[M], record: int | str, what: str) -> M:
+    """Record ``record`` of ``scoped`` (a queryset already limited to what the user may see).
+
+    Its view is audited; otherwise :class:`Http404`, audited as a refused access when the
+    record exists outside the scope.
+    """
+    found = scoped.filter(pk=record_id(record, what)).first()
+    if found is None:
+        record_refused(scoped.model, record)
+        raise Http404(f"No such {what}")
+    record_view(found)
+    return found
 
 
 def is_admin(user: User) -> bool:

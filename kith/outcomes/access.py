@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Max, QuerySet
-from django.http import Http404
 
-from kith.accounts.access import record_id
-from kith.audit.log import record_refused, record_view
+from kith.accounts.access import get_scoped
 from kith.outcomes.models import Response, ResponseStatus, Schedule
 
 if TYPE_CHECKING:
@@ -32,12 +30,7 @@ def responses_of_person(person: Person) -> QuerySet[Response]:
 
 
 def get_response_for_user(user: User, response_id: int | str) -> Response:
-    found = responses_for_user(user).filter(pk=record_id(response_id)).first()
-    if found is None:
-        record_refused(Response, response_id)
-        raise Http404("No such response")
-    record_view(found)
-    return found
+    return get_scoped(responses_for_user(user), response_id, "response")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max, QuerySet
 from django.http import Http404
 
-from kith.accounts.access import record_id
-from kith.audit.log import record_refused, record_view
+from kith.accounts.access import get_scoped
+from kith.audit.log import record_refused
 from kith.people.models import Person
 
 if TYPE_CHECKING:
@@ -33,13 +33,7 @@ def people_for_user(user: User) -> QuerySet[Person]:
 
 def get_person_for_user(user: User, person_id: int | str) -> Person:
     """The person ``person_id`` if this user may see them; otherwise :class:`Http404`."""
-    pk = record_id(person_id, "person")
-    person = people_for_user(user).filter(pk=pk).first()
-    if person is None:
-        record_refused(Person, pk)
-        raise Http404("No such person")
-    record_view(person)
-    return person
+    return get_scoped(people_for_user(user), person_id, "person")
 
 
 def is_team_lead_for(user: User, person: Person) -> bool:

@@ -10,9 +10,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from kith.accounts.access import record_id
+from kith.accounts.access import get_scoped, record_id
 from kith.accounts.models import Role
-from kith.audit.log import record_refused, record_view
 from kith.plans.models import (
     Action,
     ActionStatus,
@@ -34,70 +33,36 @@ def _teams(user: User) -> list[int]:
 
 
 def get_interest_for_user(user: User, interest_id: int | str) -> Interest:
-    found = (
-        Interest.objects.filter(pk=record_id(interest_id), person__team_id__in=_teams(user))
-        .select_related("person")
-        .first()
-    )
-    if found is None:
-        record_refused(Interest, interest_id)
-        raise Http404("No such interest")
-    record_view(found)
-    return found
+    scoped = Interest.objects.filter(person__team_id__in=_teams(user)).select_related("person")
+    return get_scoped(scoped, interest_id, "interest")
 
 
 def get_goal_for_user(user: User, goal_id: int | str) -> Goal:
-    found = (
-        Goal.objects.filter(pk=record_id(goal_id), person__team_id__in=_teams(user))
-        .select_related("person", "person__team")
-        .first()
+    scoped = Goal.objects.filter(person__team_id__in=_teams(user)).select_related(
+        "person", "person__team"
     )
-    if found is None:
-        record_refused(Goal, goal_id)
-        raise Http404("No such goal")
-    record_view(found)
-    return found
+    return get_scoped(scoped, goal_id, "goal")
 
 
 def get_action_for_user(user: User, action_id: int | str) -> Action:
-    found = (
-        Action.objects.filter(pk=record_id(action_id), goal__person__team_id__in=_teams(user))
-        .select_related("goal", "goal__person", "goal__person__team")
-        .first()
+    scoped = Action.objects.filter(goal__person__team_id__in=_teams(user)).select_related(
+        "goal", "goal__person", "goal__person__team"
     )
-    if found is None:
-        record_refused(Action, action_id)
-        raise Http404("No such action")
-    record_view(found)
-    return found
+    return get_scoped(scoped, action_id, "action")
 
 
 def get_follow_up_for_user(user: User, follow_up_id: int | str) -> FollowUp:
-    found = (
-        FollowUp.objects.filter(
-            pk=record_id(follow_up_id), action__goal__person__team_id__in=_teams(user)
-        )
-        .select_related("action", "action__goal", "action__goal__person")
-        .first()
+    scoped = FollowUp.objects.filter(action__goal__person__team_id__in=_teams(user)).select_related(
+        "action", "action__goal", "action__goal__person"
     )
-    if found is None:
-        record_refused(FollowUp, follow_up_id)
-        raise Http404("No such follow-up")
-    record_view(found)
-    return found
+    return get_scoped(scoped, follow_up_id, "follow-up")
 
 
 def get_cycle_for_user(user: User, cycle_id: int | str) -> Cycle:
-    found = (
-        Cycle.objects.filter(pk=record_id(cycle_id), person__team_id__in=_teams(user))
-        .select_related("person", "review_map")
-        .first()
+    scoped = Cycle.objects.filter(person__team_id__in=_teams(user)).select_related(
+        "person", "review_map"
     )
-    if found is None:
-        record_refused(Cycle, cycle_id)
-        raise Http404("No such cycle")
-    record_view(found)
-    return found
+    return get_scoped(scoped, cycle_id, "cycle")
 
 
 def interests_of_person(person: Person) -> QuerySet[Interest]:
